@@ -1,0 +1,3 @@
+module casework
+
+go 1.26
