@@ -1,0 +1,5 @@
+package storetest
+
+import "testing"
+
+func run(t *testing.T, h Harness) {}
