@@ -33,7 +33,7 @@ type Harness struct {
 	New func(tb testing.TB) eventstore.Store
 	// Reopen closes s and opens the same log again, as after a restart.
 	// Nil skips the restart tests (with a message).
-	Reopen func(tb testing.TB, s eventstore.Store) eventstore.Store
+	Reopen   func(tb testing.TB, s eventstore.Store) eventstore.Store
 	Features Features
 }
 

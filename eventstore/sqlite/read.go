@@ -1,0 +1,278 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"time"
+
+	"github.com/google/uuid"
+
+	"casework/eventstore"
+)
+
+const pageSize = 512
+
+type readQueries struct {
+	fwd, bwd, exists, all *sql.Stmt
+}
+
+const cols = `position, id, stream, revision, type, data, metadata, recorded_at, hash`
+
+func (q *readQueries) prepare(ctx context.Context, db *sql.DB) error {
+	var err error
+	prep := func(s string) *sql.Stmt {
+		if err != nil {
+			return nil
+		}
+		var st *sql.Stmt
+		st, err = db.PrepareContext(ctx, s)
+		return st
+	}
+	q.fwd = prep(`SELECT ` + cols + ` FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`)
+	q.bwd = prep(`SELECT ` + cols + ` FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`)
+	q.exists = prep(`SELECT 1 FROM events WHERE stream = ? LIMIT 1`)
+	q.all = prep(`SELECT ` + cols + ` FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?`)
+	return err
+}
+
+func (q *readQueries) close() {
+	for _, st := range []*sql.Stmt{q.fwd, q.bwd, q.exists, q.all} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+// scanEvent decodes one row. A row whose stored bytes cannot be decoded is
+// reported as tampered: the writer never stores such a row.
+func scanEvent(rows *sql.Rows, ev *eventstore.RecordedEvent) error {
+	var id, data, meta []byte
+	var rec int64
+	if err := rows.Scan(&ev.Position, &id, &ev.Stream, &ev.Revision, &ev.Type, &data, &meta, &rec, &ev.Hash); err != nil {
+		return err
+	}
+	ev.RecordedAt = time.Unix(0, rec).UTC()
+	ev.Data = data
+	var err error
+	if ev.ID, err = uuid.FromBytes(id); err != nil {
+		return &eventstore.TamperError{Stream: ev.Stream, Revision: ev.Revision, Position: ev.Position, Reason: "stored id is unreadable"}
+	}
+	ev.Metadata = eventstore.Metadata{}
+	if err := json.Unmarshal(meta, &ev.Metadata); err != nil {
+		return &eventstore.TamperError{Stream: ev.Stream, Revision: ev.Revision, Position: ev.Position, Reason: "stored metadata is unreadable"}
+	}
+	return nil
+}
+
+// ReadStream implements eventstore.Store.
+func (s *Store) ReadStream(ctx context.Context, stream string, opts eventstore.ReadStreamOptions) ([]eventstore.RecordedEvent, error) {
+	op := "read " + stream
+	if s.closed.Load() {
+		return nil, fmt.Errorf("%s: %w", op, eventstore.ErrClosed)
+	}
+	if err := eventstore.ValidateStreamName(stream); err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	limit := int64(opts.Limit)
+	if limit <= 0 {
+		limit = -1
+	}
+	var rows *sql.Rows
+	var err error
+	if opts.Direction == eventstore.Backward {
+		from := int64(opts.From)
+		if opts.From > 1<<62 {
+			from = 1 << 62
+		}
+		rows, err = s.rq.bwd.QueryContext(ctx, stream, from, limit)
+	} else {
+		if opts.From > 1<<62 {
+			return nil, s.notFoundOrEmpty(ctx, op, stream)
+		}
+		rows, err = s.rq.fwd.QueryContext(ctx, stream, int64(opts.From), limit)
+	}
+	if err != nil {
+		return nil, s.translate(op, err)
+	}
+	defer rows.Close()
+	var out []eventstore.RecordedEvent
+	for rows.Next() {
+		var ev eventstore.RecordedEvent
+		if err := scanEvent(rows, &ev); err != nil {
+			return nil, s.translate(op, err)
+		}
+		out = append(out, ev)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.translate(op, err)
+	}
+	if len(out) == 0 {
+		return nil, s.notFoundOrEmpty(ctx, op, stream)
+	}
+	return out, nil
+}
+
+// notFoundOrEmpty returns ErrStreamNotFound when the stream has no event,
+// and nil (an empty read past the end) otherwise.
+func (s *Store) notFoundOrEmpty(ctx context.Context, op, stream string) error {
+	var one int
+	err := s.rq.exists.QueryRowContext(ctx, stream).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%s: %w", op, eventstore.ErrStreamNotFound)
+	}
+	return s.translate(op, err)
+}
+
+// ReadAll implements eventstore.Store.
+func (s *Store) ReadAll(ctx context.Context, after uint64, filter eventstore.Filter) iter.Seq2[eventstore.RecordedEvent, error] {
+	return func(yield func(eventstore.RecordedEvent, error) bool) {
+		if s.closed.Load() {
+			yield(eventstore.RecordedEvent{}, fmt.Errorf("read all: %w", eventstore.ErrClosed))
+			return
+		}
+		upTo := s.head.Load()
+		for after < upTo {
+			n, last, err := s.page(ctx, after, upTo, filter, yield)
+			if err != nil {
+				yield(eventstore.RecordedEvent{}, s.translate("read all", err))
+				return
+			}
+			if n < 0 {
+				return
+			}
+			after = last
+		}
+	}
+}
+
+// page yields the events after position after up to upTo that pass filter,
+// one page of rows. It returns the number of rows read (-1 when yield asked
+// to stop) and the last position read.
+func (s *Store) page(ctx context.Context, after, upTo uint64, filter eventstore.Filter, yield func(eventstore.RecordedEvent, error) bool) (int, uint64, error) {
+	if s.closed.Load() {
+		return 0, after, eventstore.ErrClosed
+	}
+	rows, err := s.rq.all.QueryContext(ctx, int64(after), int64(upTo), pageSize)
+	if err != nil {
+		return 0, after, err
+	}
+	// Decode the page before yielding, so that a slow consumer does not
+	// hold a read transaction (and the WAL) open.
+	evs := make([]eventstore.RecordedEvent, 0, pageSize)
+	for rows.Next() {
+		var ev eventstore.RecordedEvent
+		if err := scanEvent(rows, &ev); err != nil {
+			rows.Close()
+			return 0, after, err
+		}
+		evs = append(evs, ev)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, after, err
+	}
+	if len(evs) == 0 {
+		// Rows up to upTo are committed; none left means we are done.
+		return 0, upTo, nil
+	}
+	last := after
+	for i := range evs {
+		last = evs[i].Position
+		if !filter.Match(evs[i].Stream, evs[i].Type) {
+			continue
+		}
+		if !yield(evs[i], nil) {
+			return -1, last, nil
+		}
+	}
+	return len(evs), last, nil
+}
+
+// SubscribeAll implements eventstore.Store: it reads pages up to the
+// committed head, then waits for the writer's wake-up after each commit.
+func (s *Store) SubscribeAll(ctx context.Context, after uint64, filter eventstore.Filter) iter.Seq2[eventstore.RecordedEvent, error] {
+	return func(yield func(eventstore.RecordedEvent, error) bool) {
+		for {
+			// Take the wake-up channel before reading the head, so that a
+			// commit between the two wakes us.
+			wake := *s.notify.Load()
+			if s.closed.Load() {
+				yield(eventstore.RecordedEvent{}, fmt.Errorf("subscribe: %w", eventstore.ErrClosed))
+				return
+			}
+			upTo := s.head.Load()
+			for after < upTo {
+				n, last, err := s.page(ctx, after, upTo, filter, yield)
+				if err != nil {
+					if ctx.Err() != nil {
+						err = ctx.Err()
+					}
+					yield(eventstore.RecordedEvent{}, s.translate("subscribe", err))
+					return
+				}
+				if n < 0 {
+					return
+				}
+				after = last
+			}
+			select {
+			case <-wake:
+			case <-ctx.Done():
+				yield(eventstore.RecordedEvent{}, fmt.Errorf("subscribe: %w", ctx.Err()))
+				return
+			case <-s.quit:
+				yield(eventstore.RecordedEvent{}, fmt.Errorf("subscribe: %w", eventstore.ErrClosed))
+				return
+			}
+		}
+	}
+}
+
+// Verify implements eventstore.Store.
+func (s *Store) Verify(ctx context.Context, stream string) error {
+	v := eventstore.ChainVerifier{Hash: s.hash, Stream: stream}
+	var from uint64
+	for {
+		evs, err := s.ReadStream(ctx, stream, eventstore.ReadStreamOptions{From: from, Limit: pageSize})
+		if err != nil {
+			return err
+		}
+		for i := range evs {
+			if err := v.Check(&evs[i]); err != nil {
+				return err
+			}
+		}
+		if len(evs) < pageSize {
+			return nil
+		}
+		from = evs[len(evs)-1].Revision + 1
+	}
+}
+
+// VerifyAll implements eventstore.Store. It reads the log once in position
+// order, keeping one chain state per stream.
+func (s *Store) VerifyAll(ctx context.Context) error {
+	chains := map[string]*eventstore.ChainVerifier{}
+	for ev, err := range s.ReadAll(ctx, 0, eventstore.Filter{}) {
+		if err != nil {
+			var te *eventstore.TamperError
+			if errors.As(err, &te) {
+				return te
+			}
+			return fmt.Errorf("verify all: %w", err)
+		}
+		v := chains[ev.Stream]
+		if v == nil {
+			v = &eventstore.ChainVerifier{Hash: s.hash, Stream: ev.Stream}
+			chains[ev.Stream] = v
+		}
+		if err := v.Check(&ev); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,402 @@
+package sqlite
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"casework/eventstore"
+)
+
+type appendReq struct {
+	ctx      context.Context
+	stream   string
+	expected eventstore.ExpectedRevision
+	events   []eventstore.EventData
+	meta     [][]byte // metadata JSON, encoded by the caller's goroutine
+	// occurredSet tells which events came with their own occurred_at; the
+	// others got the time of the call, which a retry cannot repeat.
+	occurredSet []bool
+	done        chan appendRes
+}
+
+type appendRes struct {
+	res eventstore.AppendResult
+	err error
+}
+
+// streamHead is the last revision (-1: no stream) and hash of a stream.
+type streamHead struct {
+	rev  int64
+	hash []byte
+}
+
+// writer owns the write connection. Only its goroutine touches it.
+type writer struct {
+	s        *Store
+	conn     *sql.Conn
+	max      int
+	cacheMax int
+	heads    map[string]streamHead
+	// batch overlays heads written in the open transaction.
+	batch map[string]streamHead
+	pos   uint64 // last position assigned (committed or in the open tx)
+
+	insert, headQ, byID, byRange *sql.Stmt
+}
+
+func newWriter(ctx context.Context, s *Store, conn *sql.Conn, opts Options) (*writer, error) {
+	w := &writer{s: s, conn: conn, max: opts.MaxBatch, cacheMax: opts.HeadCache,
+		heads: map[string]streamHead{}, batch: map[string]streamHead{}, pos: s.head.Load()}
+	var err error
+	prep := func(q string) *sql.Stmt {
+		if err != nil {
+			return nil
+		}
+		var st *sql.Stmt
+		st, err = conn.PrepareContext(ctx, q)
+		return st
+	}
+	w.insert = prep(`INSERT INTO events (position, id, stream, revision, type, data, metadata, recorded_at, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	w.headQ = prep(`SELECT revision, hash FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1`)
+	w.byID = prep(`SELECT stream, revision, position FROM events WHERE id = ?`)
+	w.byRange = prep(`SELECT id, type, data, metadata, position FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`)
+	if err != nil {
+		return nil, fmt.Errorf("prepare writer: %w", err)
+	}
+	return w, nil
+}
+
+// Append implements eventstore.Store.
+func (s *Store) Append(ctx context.Context, stream string, expected eventstore.ExpectedRevision, events ...eventstore.EventData) (eventstore.AppendResult, error) {
+	if s.closed.Load() {
+		return eventstore.AppendResult{}, fmt.Errorf("append %s: %w", stream, eventstore.ErrClosed)
+	}
+	if err := eventstore.ValidateAppend(stream, expected, events); err != nil {
+		return eventstore.AppendResult{}, fmt.Errorf("append %s: %w", stream, err)
+	}
+	r := &appendReq{ctx: ctx, stream: stream, expected: expected, done: make(chan appendRes, 1),
+		events: make([]eventstore.EventData, len(events)), meta: make([][]byte, len(events)),
+		occurredSet: make([]bool, len(events))}
+	now := time.Now().UTC()
+	for i, e := range events {
+		r.occurredSet[i] = !e.Metadata.OccurredAt.IsZero()
+		if !r.occurredSet[i] {
+			e.Metadata.OccurredAt = now
+		}
+		e.Metadata.OccurredAt = e.Metadata.OccurredAt.UTC()
+		m, err := json.Marshal(e.Metadata)
+		if err != nil {
+			return eventstore.AppendResult{}, fmt.Errorf("append %s: encode metadata: %w", stream, err)
+		}
+		r.events[i], r.meta[i] = e, m
+	}
+	select {
+	case s.reqs <- r:
+	case <-s.quit:
+		return eventstore.AppendResult{}, fmt.Errorf("append %s: %w", stream, eventstore.ErrClosed)
+	case <-ctx.Done():
+		return eventstore.AppendResult{}, fmt.Errorf("append %s: %w", stream, ctx.Err())
+	}
+	// Once queued, the append is committed or refused by the writer even if
+	// ctx ends meanwhile, so the caller learns the outcome unless the store
+	// closes underneath.
+	select {
+	case res := <-r.done:
+		return res.res, res.err
+	case <-s.wdone:
+		select {
+		case res := <-r.done:
+			return res.res, res.err
+		default:
+			return eventstore.AppendResult{}, fmt.Errorf("append %s: %w", stream, eventstore.ErrClosed)
+		}
+	}
+}
+
+func (w *writer) run() {
+	defer close(w.s.wdone)
+	defer w.conn.Close()
+	batch := make([]*appendReq, 0, w.max)
+	for {
+		select {
+		case r := <-w.s.reqs:
+			batch = append(batch[:0], r)
+		case <-w.s.quit:
+			// Finish what was queued before Close.
+			for {
+				select {
+				case r := <-w.s.reqs:
+					w.commit([]*appendReq{r})
+				default:
+					return
+				}
+			}
+		}
+	fill:
+		for len(batch) < w.max {
+			select {
+			case r := <-w.s.reqs:
+				batch = append(batch, r)
+			default:
+				break fill
+			}
+		}
+		w.commit(batch)
+		clear(batch)
+	}
+}
+
+// commit writes the batch in one transaction and answers every request.
+func (w *writer) commit(batch []*appendReq) {
+	ctx := context.Background()
+	results := make([]appendRes, len(batch))
+	fail := func(err error) {
+		for i, r := range batch {
+			r.done <- appendRes{err: fmt.Errorf("append %s: %w", r.stream, err)}
+			results[i] = appendRes{}
+		}
+		clear(w.batch)
+		w.pos = w.s.head.Load()
+	}
+	if _, err := w.conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		fail(err)
+		return
+	}
+	now := time.Now().UTC().UnixNano()
+	wrote := false
+	for i, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			results[i] = appendRes{err: fmt.Errorf("append %s: %w", r.stream, err)}
+			continue
+		}
+		res, fatal := w.one(ctx, r, now)
+		if fatal != nil {
+			_, _ = w.conn.ExecContext(ctx, "ROLLBACK")
+			fail(fatal)
+			return
+		}
+		results[i] = res
+		if res.err == nil {
+			wrote = true
+		}
+	}
+	if _, err := w.conn.ExecContext(ctx, "COMMIT"); err != nil {
+		_, _ = w.conn.ExecContext(ctx, "ROLLBACK")
+		fail(err)
+		return
+	}
+	if len(w.heads)+len(w.batch) > w.cacheMax {
+		// Forget about half of the cached heads; Go's map order is random.
+		n := len(w.heads) / 2
+		for k := range w.heads {
+			if n == 0 {
+				break
+			}
+			delete(w.heads, k)
+			n--
+		}
+	}
+	for k, v := range w.batch {
+		w.heads[k] = v
+	}
+	clear(w.batch)
+	if wrote {
+		w.s.head.Store(w.pos)
+		w.s.wake()
+	}
+	for i, r := range batch {
+		r.done <- results[i]
+	}
+}
+
+// one processes one append inside the open transaction. A refused append
+// (conflict, duplicate) is reported in the result; fatal is an error that
+// dooms the whole transaction (I/O).
+func (w *writer) one(ctx context.Context, r *appendReq, now int64) (res appendRes, fatal error) {
+	head, err := w.head(ctx, r.stream)
+	if err != nil {
+		return appendRes{}, err
+	}
+	if !r.expected.Matches(head.rev) {
+		orig, ok, err := w.retryOf(ctx, r)
+		if err != nil {
+			return appendRes{}, err
+		}
+		if ok {
+			return orig, nil
+		}
+		return appendRes{err: &eventstore.WrongExpectedRevisionError{Stream: r.stream, Expected: r.expected, Actual: head.rev}}, nil
+	}
+	multi := len(r.events) > 1
+	if multi {
+		if _, err := w.conn.ExecContext(ctx, "SAVEPOINT a"); err != nil {
+			return appendRes{}, err
+		}
+	}
+	rev, prev, pos := head.rev, head.hash, w.pos
+	out := eventstore.AppendResult{FirstRevision: uint64(rev + 1), FirstPosition: pos + 1}
+	for i := range r.events {
+		e := &r.events[i]
+		rev++
+		pos++
+		h := w.s.hash.NextHash(prev, r.stream, uint64(rev), e.ID, e.Type, e.Data, &e.Metadata)
+		_, err := w.insert.ExecContext(ctx, int64(pos), e.ID[:], r.stream, rev, e.Type, []byte(e.Data), r.meta[i], now, h)
+		if err != nil {
+			if multi {
+				if _, rerr := w.conn.ExecContext(ctx, "ROLLBACK TO a"); rerr != nil {
+					return appendRes{}, rerr
+				}
+				if _, rerr := w.conn.ExecContext(ctx, "RELEASE a"); rerr != nil {
+					return appendRes{}, rerr
+				}
+			}
+			if !isUniqueViolation(err) {
+				return appendRes{}, err
+			}
+			orig, ok, err := w.retryOf(ctx, r)
+			if err != nil {
+				return appendRes{}, err
+			}
+			if ok {
+				return orig, nil
+			}
+			// retryOf reports a duplicate elsewhere as an error result; a
+			// unique violation it cannot explain is a conflict on revision
+			// that the head cache missed.
+			return appendRes{err: &eventstore.DuplicateEventIDError{ID: e.ID.String(), Stream: r.stream, Reason: "already stored"}}, nil
+		}
+		prev = h
+	}
+	if multi {
+		if _, err := w.conn.ExecContext(ctx, "RELEASE a"); err != nil {
+			return appendRes{}, err
+		}
+	}
+	w.pos = pos
+	w.batch[r.stream] = streamHead{rev: rev, hash: prev}
+	out.LastRevision, out.LastPosition = uint64(rev), pos
+	return appendRes{res: out}, nil
+}
+
+func (w *writer) head(ctx context.Context, stream string) (streamHead, error) {
+	if h, ok := w.batch[stream]; ok {
+		return h, nil
+	}
+	if h, ok := w.heads[stream]; ok {
+		return h, nil
+	}
+	var h streamHead
+	err := w.headQ.QueryRowContext(ctx, stream).Scan(&h.rev, &h.hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return streamHead{rev: -1}, nil
+	}
+	if err != nil {
+		return streamHead{}, fmt.Errorf("read head of %s: %w", stream, err)
+	}
+	w.heads[stream] = h
+	return h, nil
+}
+
+// retryOf decides whether r re-sends events already stored. ok is true with
+// the original result when every event of r is stored, in order, at
+// consecutive revisions of the same stream with the same content. When some
+// ID is stored but r is not such a retry, the result carries a
+// DuplicateEventIDError. ok is false with a zero result when no ID of r is
+// stored.
+func (w *writer) retryOf(ctx context.Context, r *appendReq) (res appendRes, ok bool, err error) {
+	var stream string
+	var rev int64
+	var pos uint64
+	err = w.byID.QueryRowContext(ctx, r.events[0].ID[:]).Scan(&stream, &rev, &pos)
+	if errors.Is(err, sql.ErrNoRows) {
+		for _, e := range r.events[1:] {
+			var s string
+			var rv int64
+			var p uint64
+			err := w.byID.QueryRowContext(ctx, e.ID[:]).Scan(&s, &rv, &p)
+			if err == nil {
+				return dup(r, e.ID, "already stored at "+s+" revision "+fmt.Sprint(rv)), true, nil
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return appendRes{}, false, err
+			}
+		}
+		return appendRes{}, false, nil
+	}
+	if err != nil {
+		return appendRes{}, false, err
+	}
+	if stream != r.stream {
+		return dup(r, r.events[0].ID, "already stored in stream "+stream), true, nil
+	}
+	rows, err := w.byRange.QueryContext(ctx, r.stream, rev, len(r.events))
+	if err != nil {
+		return appendRes{}, false, err
+	}
+	defer rows.Close()
+	out := eventstore.AppendResult{FirstRevision: uint64(rev), FirstPosition: pos}
+	i := 0
+	for rows.Next() {
+		var id, data, meta []byte
+		var typ string
+		var p uint64
+		if err := rows.Scan(&id, &typ, &data, &meta, &p); err != nil {
+			return appendRes{}, false, err
+		}
+		e := &r.events[i]
+		if !bytes.Equal(id, e.ID[:]) {
+			return dup(r, e.ID, "the events are not stored in this order"), true, nil
+		}
+		if typ != e.Type || !bytes.Equal(data, e.Data) || !sameMetadata(meta, &e.Metadata, r.occurredSet[i]) {
+			return dup(r, e.ID, "stored with other content"), true, nil
+		}
+		out.LastRevision, out.LastPosition = uint64(rev)+uint64(i), p
+		i++
+	}
+	if err := rows.Err(); err != nil {
+		return appendRes{}, false, err
+	}
+	if i != len(r.events) {
+		return dup(r, r.events[i].ID, "the events are not stored in this order"), true, nil
+	}
+	return appendRes{res: out}, true, nil
+}
+
+func dup(r *appendReq, id uuid.UUID, reason string) appendRes {
+	return appendRes{err: &eventstore.DuplicateEventIDError{ID: id.String(), Stream: r.stream, Reason: reason}}
+}
+
+// sameMetadata compares stored metadata with a retry's. occurred_at is
+// compared only when the retry set it: one left zero was given the time of
+// its own call, which differs between the original and the retry.
+func sameMetadata(stored []byte, m *eventstore.Metadata, occurredSet bool) bool {
+	var s eventstore.Metadata
+	if err := json.Unmarshal(stored, &s); err != nil {
+		return false
+	}
+	if s.Actor != m.Actor || s.Role != m.Role || s.OrgUnit != m.OrgUnit || s.CorrelationID != m.CorrelationID ||
+		s.CausationID != m.CausationID || s.Reason != m.Reason || s.Schema != m.Schema || len(s.Extra) != len(m.Extra) {
+		return false
+	}
+	if occurredSet && !s.OccurredAt.Equal(m.OccurredAt) {
+		return false
+	}
+	for k, v := range s.Extra {
+		if mv, ok := m.Extra[k]; !ok || mv != v {
+			return false
+		}
+	}
+	return true
+}
+
+func isUniqueViolation(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
