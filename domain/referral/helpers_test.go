@@ -104,20 +104,10 @@ func reach(tb testing.TB, path ...referral.Action) *referral.State {
 	return s
 }
 
-// seenRules collects every rule name a command returned in the tests, for
-// TestRules_ReturnedRulesAreListed.
-var seenRules = map[string]bool{}
-
-func record(err error) {
-	for _, re := range domain.RuleErrors(err) {
-		seenRules[re.Rule] = true
-	}
-}
-
 // wantRule fails unless err carries rule with kind and ps is nil.
 func wantRule(tb testing.TB, ps []domain.Payload, err error, rule string, kind domain.Kind) {
 	tb.Helper()
-	record(err)
+	record(tb, err)
 	if ps != nil {
 		tb.Fatalf("refused command returned events %#v", ps)
 	}
@@ -140,7 +130,7 @@ func wantRule(tb testing.TB, ps []domain.Payload, err error, rule string, kind d
 // wantEvent fails unless the command succeeded with one event of type typ.
 func wantEvent(tb testing.TB, ps []domain.Payload, err error, typ string) {
 	tb.Helper()
-	record(err)
+	record(tb, err)
 	if err != nil {
 		tb.Fatalf("unexpected error: %v", err)
 	}
