@@ -73,18 +73,12 @@ func createdAdmin(tb testing.TB) *account.State {
 	return s
 }
 
-// seenRules collects every rule name the tests saw a command return, so
-// that TestRules_ReturnedRulesAreListed can check them against Rules().
-var seenRules = map[string]bool{}
-
 // check runs a command result against the expectation: no error and one
 // event of wantType when rule is empty, otherwise exactly rule (among the
 // returned violations), kind kind, no events.
 func check(tb testing.TB, ps []domain.Payload, err error, rule string, kind domain.Kind, wantType string) {
 	tb.Helper()
-	for _, re := range domain.RuleErrors(err) {
-		seenRules[re.Rule] = true
-	}
+	record(tb, err)
 	if rule == "" {
 		if err != nil {
 			tb.Fatalf("unexpected error: %v", err)

@@ -82,6 +82,9 @@ func TestAccount_RandomCommands_FoldEqualsSteps(t *testing.T) {
 			if err != nil {
 				for _, re := range domain.RuleErrors(err) {
 					seenRules[re.Rule] = true
+					if !listed(re.Rule) {
+						t.Fatalf("rule %s missing from Rules()", re.Rule)
+					}
 				}
 				if len(domain.RuleErrors(err)) == 0 {
 					t.Fatalf("error without a rule: %v", err)
