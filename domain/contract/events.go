@@ -60,7 +60,7 @@ type ContractAwarded struct {
 	ContractorUnit     string           `json:"contractor_unit"`
 	ContractorName     string           `json:"contractor_name"`
 	CreditCode         value.CreditCode `json:"credit_code"`
-	CheckDigitMismatch bool             `json:"check_digit_mismatch,omitempty"`
+	CheckDigitMismatch bool             `json:"check_digit_mismatch"`
 	AwardedOn          value.Date       `json:"awarded_on"`
 	Amount             value.Fen        `json:"amount"`
 }
