@@ -251,16 +251,38 @@ type ContractTerminated struct {
 	TerminatedOn value.Date `json:"terminated_on"`
 }
 
-// EventType implementations: constant stored names.
-func (ProcurementOpened) EventType() string  { return EventProcurementOpened }
-func (ContractAwarded) EventType() string    { return EventContractAwarded }
-func (AgreementSigned) EventType() string    { return EventAgreementSigned }
-func (ReportSubmitted) EventType() string    { return EventReportSubmitted }
+// EventType returns the stored name "ProcurementOpened".
+func (ProcurementOpened) EventType() string { return EventProcurementOpened }
+
+// EventType returns the stored name "ContractAwarded".
+func (ContractAwarded) EventType() string { return EventContractAwarded }
+
+// EventType returns the stored name "AgreementSigned".
+func (AgreementSigned) EventType() string { return EventAgreementSigned }
+
+// EventType returns the stored name "ReportSubmitted".
+func (ReportSubmitted) EventType() string { return EventReportSubmitted }
+
+// EventType returns the stored name "InspectionRecorded".
 func (InspectionRecorded) EventType() string { return EventInspectionRecorded }
-func (FundsBudgeted) EventType() string      { return EventFundsBudgeted }
-func (FundsDisbursed) EventType() string     { return EventFundsDisbursed }
-func (StaffingChanged) EventType() string    { return EventStaffingChanged }
+
+// EventType returns the stored name "FundsBudgeted".
+func (FundsBudgeted) EventType() string { return EventFundsBudgeted }
+
+// EventType returns the stored name "FundsDisbursed".
+func (FundsDisbursed) EventType() string { return EventFundsDisbursed }
+
+// EventType returns the stored name "StaffingChanged".
+func (StaffingChanged) EventType() string { return EventStaffingChanged }
+
+// EventType returns the stored name "EvaluationRecorded".
 func (EvaluationRecorded) EventType() string { return EventEvaluationRecorded }
-func (ContractRenewed) EventType() string    { return EventContractRenewed }
+
+// EventType returns the stored name "ContractRenewed".
+func (ContractRenewed) EventType() string { return EventContractRenewed }
+
+// EventType returns the stored name "ContractNotRenewed".
 func (ContractNotRenewed) EventType() string { return EventContractNotRenewed }
+
+// EventType returns the stored name "ContractTerminated".
 func (ContractTerminated) EventType() string { return EventContractTerminated }

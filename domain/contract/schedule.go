@@ -79,17 +79,19 @@ func Schedule(a AgreementSigned) []DueReport {
 func period(m value.Date) string { return fmt.Sprintf("%04d-%02d", m.Year(), int(m.Month())) }
 
 // ReportSchedule returns the reports the agreement of cycleYear expects, or
-// nil when that year is not signed. A closed contract expects only the
-// reports whose reporting point it reached: a monthly briefing if its month
-// began on or before the closing date, the mid-term report if the midpoint
-// was reached, the final report if the period ended.
+// nil when that year is not signed. A contract that was not renewed still
+// owes every report of the years it signed (the decision only stops the
+// next year). A terminated contract expects only the reports whose reporting
+// point it reached: a monthly briefing if its month began on or before the
+// termination date, the mid-term report if the midpoint was reached, the
+// final report if the period ended.
 func ReportSchedule(s *State, cycleYear int) []DueReport {
 	y := s.year(cycleYear)
 	if y == nil {
 		return nil
 	}
 	all := Schedule(y.Agreement)
-	if s.Closure == nil {
+	if s.Closure == nil || s.Closure.Phase != PhaseTerminated {
 		return all
 	}
 	closed := s.Closure.On

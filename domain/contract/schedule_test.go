@@ -214,11 +214,21 @@ func TestReportSchedule_TerminatedContract_StopsExpectingReports(t *testing.T) {
 	}
 }
 
-func TestReportSchedule_NotRenewedAfterYearEnd_KeepsFinalReport(t *testing.T) {
-	s := ended(t) // year 1 failed, not renewed on 2025-01-10
-	got := contract.ReportSchedule(s, 1)
-	if len(got) != 14 || got[len(got)-1].Kind != contract.ReportFinal {
-		t.Fatalf("schedule after a year-end non-renewal: %d reports", len(got))
+func TestReportSchedule_NotRenewed_KeepsTheSignedYear(t *testing.T) {
+	for _, st := range []func(testing.TB) *contract.State{
+		ended, // year 1 failed, not renewed on 2025-01-10
+		func(tb testing.TB) *contract.State { // declined mid-year with a reason
+			s := signed(tb, 1)
+			ps, err := s.NotRenew(bureau(), contract.DecisionInput{Reason: "服务需求调整", DecidedOn: d("2024-09-30")})
+			must(tb, s, bureau(), ps, err)
+			return s
+		},
+	} {
+		s := st(t)
+		got := contract.ReportSchedule(s, 1)
+		if len(got) != 14 || got[len(got)-1].Kind != contract.ReportFinal || s.Phase != contract.PhaseEnded {
+			t.Fatalf("schedule after non-renewal: %d reports, phase %s", len(got), s.Phase)
+		}
 	}
 }
 
