@@ -109,4 +109,10 @@ func TestContract_FundsLedger_TracksRemaining(t *testing.T) {
 	if s.Line("SA").Remaining() != value.Yuan(50_000) || s.Line("NOPE") != nil {
 		t.Fatal("other lines wrong")
 	}
+	rows := contract.Funds(s)
+	want := contract.FundRow{CycleYear: 1, Code: "OPS", Purpose: "社工站工作经费", Earmarked: true,
+		Budgeted: value.Yuan(60_000), Disbursed: value.Yuan(30_000) + 50, Remaining: value.Yuan(30_000) - 50}
+	if len(rows) != 2 || rows[0] != want || rows[1].Code != "SA" || !rows[1].SocialAssistance || rows[1].Remaining != value.Yuan(50_000) {
+		t.Fatalf("funds = %+v", rows)
+	}
 }

@@ -21,12 +21,12 @@ func ReportKinds() []string { return []string{ReportMonthly, ReportMidTerm, Repo
 // monthly briefing and empty otherwise; From..To is what it reports on
 // (a month clipped to the agreement period, the first half, the whole year).
 type DueReport struct {
-	CycleYear int
-	Kind      string
-	Period    string
-	From      value.Date
-	To        value.Date
-	Due       value.Date
+	CycleYear int        `json:"cycle_year"`
+	Kind      string     `json:"kind"`
+	Period    string     `json:"period"`
+	From      value.Date `json:"from"`
+	To        value.Date `json:"to"`
+	Due       value.Date `json:"due"`
 }
 
 // Midpoint is the middle day of the period start..end: start plus half the
@@ -120,8 +120,8 @@ const (
 // ReportStatusRow is one expected report and its status as of a date.
 type ReportStatusRow struct {
 	DueReport
-	Status      string
-	SubmittedOn value.Date // zero unless submitted on or before the as-of date
+	Status      string     `json:"status"`
+	SubmittedOn value.Date `json:"submitted_on"` // zero unless submitted on or before the as-of date
 }
 
 // submitted returns the submission of r, if any.
@@ -178,18 +178,18 @@ func NextDeadline(s *State, asOf value.Date) (next DueReport, ok bool) {
 // StaffingRow compares promised and actual resident workers of one station
 // in one cycle year as of a date.
 type StaffingRow struct {
-	Station  string
-	Promised int
-	Actual   int // workers in place as of the date (latest change effective by then)
+	Station  string `json:"station"`
+	Promised int    `json:"promised"`
+	Actual   int    `json:"actual"` // workers in place as of the date (latest change effective by then)
 	// Shortfall is Promised − Actual when positive.
-	Shortfall int
+	Shortfall int `json:"shortfall"`
 	// Deadline is period start + Terms.StaffingGraceDays.
-	Deadline value.Date
+	Deadline value.Date `json:"deadline"`
 	// Timely: staffing was in full on the deadline (or, before the deadline,
 	// is in full already).
-	Timely bool
+	Timely bool `json:"timely"`
 	// TimelyAndFull is 及时足额: timely, and in full as of the date.
-	TimelyAndFull bool
+	TimelyAndFull bool `json:"timely_and_full"`
 }
 
 // StaffingStatus reports staffing per station of cycleYear as of asOf, in

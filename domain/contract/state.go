@@ -25,39 +25,39 @@ const (
 
 // Award is the awarded contractor.
 type Award struct {
-	ContractorUnit     string
-	ContractorName     string
-	CreditCode         value.CreditCode
-	CheckDigitMismatch bool
-	AwardedOn          value.Date
-	Amount             value.Fen
+	ContractorUnit     string           `json:"contractor_unit"`
+	ContractorName     string           `json:"contractor_name"`
+	CreditCode         value.CreditCode `json:"credit_code"`
+	CheckDigitMismatch bool             `json:"check_digit_mismatch"`
+	AwardedOn          value.Date       `json:"awarded_on"`
+	Amount             value.Fen        `json:"amount"`
 }
 
 // Report is a submitted report.
 type Report struct {
-	Kind        string
-	Period      string
-	Due         value.Date
-	SubmittedOn value.Date
-	DocumentRef string
+	Kind        string     `json:"kind"`
+	Period      string     `json:"period"`
+	Due         value.Date `json:"due"`
+	SubmittedOn value.Date `json:"submitted_on"`
+	DocumentRef string     `json:"document_ref"`
 }
 
 // Year is one cycle year: its agreement and what happened under it.
 type Year struct {
-	CycleYear  int
-	Agreement  AgreementSigned
-	Reports    []Report
-	Staffing   []StaffingChanged
-	Evaluation *EvaluationRecorded
-	Renewed    bool
+	CycleYear  int                 `json:"cycle_year"`
+	Agreement  AgreementSigned     `json:"agreement"`
+	Reports    []Report            `json:"reports"`
+	Staffing   []StaffingChanged   `json:"staffing"`
+	Evaluation *EvaluationRecorded `json:"evaluation"`
+	Renewed    bool                `json:"renewed"`
 }
 
 // Line is a budget line with what has been paid out of it.
 type Line struct {
-	CycleYear int
+	CycleYear int `json:"cycle_year"`
 	BudgetLine
-	Disbursed     value.Fen
-	Disbursements []FundsDisbursed
+	Disbursed     value.Fen        `json:"disbursed"`
+	Disbursements []FundsDisbursed `json:"disbursements"`
 }
 
 // Remaining is the amount still available on the line.
@@ -65,31 +65,31 @@ func (l Line) Remaining() value.Fen { return l.Amount - l.Disbursed }
 
 // Closure says how and when the contract ended.
 type Closure struct {
-	Phase  Phase // PhaseEnded or PhaseTerminated
-	On     value.Date
-	Reason string
+	Phase  Phase      `json:"phase"` // PhaseEnded or PhaseTerminated
+	On     value.Date `json:"on"`
+	Reason string     `json:"reason"`
 }
 
 // State is the folded contract. It is built only by Apply; commands read it.
 type State struct {
-	ID      uuid.UUID
-	Exists  bool
-	Version uint64 // number of events applied
+	ID      uuid.UUID `json:"id"`
+	Exists  bool      `json:"exists"`
+	Version uint64    `json:"version"` // number of events applied
 
-	Phase         Phase
-	BureauUnit    string
-	Title         string
-	Stations      []string
-	Method        string
-	BudgetCeiling value.Fen
-	OpenedOn      value.Date
+	Phase         Phase      `json:"phase"`
+	BureauUnit    string     `json:"bureau_unit"`
+	Title         string     `json:"title"`
+	Stations      []string   `json:"stations"`
+	Method        string     `json:"method"`
+	BudgetCeiling value.Fen  `json:"budget_ceiling"`
+	OpenedOn      value.Date `json:"opened_on"`
 
-	Contractor  *Award // nil before the award
-	CycleYear   int    // the latest signed cycle year, 0 before year 1
-	Years       []Year // index i holds cycle year i+1
-	Inspections []InspectionRecorded
-	Lines       []Line
-	Closure     *Closure
+	Contractor  *Award               `json:"contractor"` // nil before the award
+	CycleYear   int                  `json:"cycle_year"` // the latest signed cycle year, 0 before year 1
+	Years       []Year               `json:"years"`      // index i holds cycle year i+1
+	Inspections []InspectionRecorded `json:"inspections"`
+	Lines       []Line               `json:"lines"`
+	Closure     *Closure             `json:"closure"`
 }
 
 // Apply folds one event into the state. It never fails: an unknown payload
@@ -192,3 +192,25 @@ func (s *State) Current() *Year { return s.year(s.CycleYear) }
 
 // covers reports whether station is one of the contract's stations.
 func (s *State) covers(station string) bool { return slices.Contains(s.Stations, station) }
+
+// FundRow is one budget line as a view: budgeted, disbursed and remaining.
+type FundRow struct {
+	CycleYear        int       `json:"cycle_year"`
+	Code             string    `json:"code"`
+	Purpose          string    `json:"purpose"`
+	Earmarked        bool      `json:"earmarked"`
+	SocialAssistance bool      `json:"social_assistance"`
+	Budgeted         value.Fen `json:"budgeted"`
+	Disbursed        value.Fen `json:"disbursed"`
+	Remaining        value.Fen `json:"remaining"`
+}
+
+// Funds lists every budget line in the order it was budgeted.
+func Funds(s *State) []FundRow {
+	out := make([]FundRow, 0, len(s.Lines))
+	for _, l := range s.Lines {
+		out = append(out, FundRow{CycleYear: l.CycleYear, Code: l.Code, Purpose: l.Purpose, Earmarked: l.Earmarked,
+			SocialAssistance: l.SocialAssistance, Budgeted: l.Amount, Disbursed: l.Disbursed, Remaining: l.Remaining()})
+	}
+	return out
+}
