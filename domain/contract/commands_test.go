@@ -36,7 +36,7 @@ func runCases(t *testing.T, cases []cmdCase) {
 
 func none(testing.TB) *contract.State { return &contract.State{} }
 
-func TestContract_Open(t *testing.T) {
+func TestContract_Open_AcceptedOrRejectedByRule(t *testing.T) {
 	open := func(cmd domain.Cmd, in contract.OpenInput) func(*contract.State) ([]domain.Payload, error) {
 		return func(s *contract.State) ([]domain.Payload, error) { return s.Open(cmd, contractID, in) }
 	}
@@ -59,7 +59,7 @@ func TestContract_OpenWithNilID_Rejected(t *testing.T) {
 	check(t, ps, err, "contract.open.required", domain.KindInvalid, "")
 }
 
-func TestContract_Award(t *testing.T) {
+func TestContract_Award_AcceptedOrRejectedByRule(t *testing.T) {
 	award := func(cmd domain.Cmd, f func(*contract.AwardInput)) func(*contract.State) ([]domain.Payload, error) {
 		return func(s *contract.State) ([]domain.Payload, error) { return s.Award(cmd, mod(awardInput(), f)) }
 	}
@@ -93,7 +93,7 @@ func TestContract_AwardWithBadCheckDigit_KeepsWarning(t *testing.T) {
 	}
 }
 
-func TestContract_Sign(t *testing.T) {
+func TestContract_Sign_AcceptedOrRejectedByRule(t *testing.T) {
 	sign := func(cmd domain.Cmd, n int, f func(*contract.SignInput)) func(*contract.State) ([]domain.Payload, error) {
 		return func(s *contract.State) ([]domain.Payload, error) { return s.Sign(cmd, mod(signInput(n), f)) }
 	}

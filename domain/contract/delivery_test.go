@@ -7,7 +7,7 @@ import (
 	"casework/domain/contract"
 )
 
-func TestContract_SubmitReport(t *testing.T) {
+func TestContract_SubmitReport_AcceptedOrRejectedByRule(t *testing.T) {
 	report := func(cmd domain.Cmd, in contract.ReportInput) func(*contract.State) ([]domain.Payload, error) {
 		return func(s *contract.State) ([]domain.Payload, error) { return s.SubmitReport(cmd, in) }
 	}
@@ -48,7 +48,7 @@ func TestContract_SubmitReport_PinsDueDate(t *testing.T) {
 	}
 }
 
-func TestContract_RecordInspection(t *testing.T) {
+func TestContract_RecordInspection_AcceptedOrRejectedByRule(t *testing.T) {
 	visit := contract.InspectInput{InspectedOn: d("2024-05-20"), Inspector: "王督导", Station: stationA,
 		Findings: "台账记录不完整，个案档案缺少服务计划", Severity: contract.SeverityMinor}
 	inspect := func(cmd domain.Cmd, in contract.InspectInput) func(*contract.State) ([]domain.Payload, error) {
@@ -67,7 +67,7 @@ func TestContract_RecordInspection(t *testing.T) {
 	})
 }
 
-func TestContract_ChangeStaffing(t *testing.T) {
+func TestContract_ChangeStaffing_AcceptedOrRejectedByRule(t *testing.T) {
 	two := contract.StaffingInput{Station: stationA, EffectiveOn: d("2024-01-02"),
 		Workers: []contract.AssignedWorker{{WorkerID: "w-li"}, {WorkerID: "w-zhang", EmployerUnit: contractorUnit}}}
 	staff := func(cmd domain.Cmd, in contract.StaffingInput) func(*contract.State) ([]domain.Payload, error) {

@@ -7,7 +7,7 @@ import (
 	"casework/domain/contract"
 )
 
-func TestContract_Evaluate(t *testing.T) {
+func TestContract_Evaluate_AcceptedOrRejectedByRule(t *testing.T) {
 	eval := func(cmd domain.Cmd, in contract.EvaluateInput) func(*contract.State) ([]domain.Payload, error) {
 		return func(s *contract.State) ([]domain.Payload, error) { return s.Evaluate(cmd, in) }
 	}
@@ -63,7 +63,7 @@ func TestEvaluation_TotalAndPass(t *testing.T) {
 	}
 }
 
-func TestContract_Renew(t *testing.T) {
+func TestContract_Renew_AcceptedOrRejectedByRule(t *testing.T) {
 	renew := func(cmd domain.Cmd) func(*contract.State) ([]domain.Payload, error) {
 		return func(s *contract.State) ([]domain.Payload, error) {
 			return s.Renew(cmd, contract.DecisionInput{DecidedOn: d("2025-01-05")})
@@ -84,7 +84,7 @@ func TestContract_Renew(t *testing.T) {
 	})
 }
 
-func TestContract_NotRenew(t *testing.T) {
+func TestContract_NotRenew_AcceptedOrRejectedByRule(t *testing.T) {
 	notRenew := func(cmd domain.Cmd, reason string) func(*contract.State) ([]domain.Payload, error) {
 		return func(s *contract.State) ([]domain.Payload, error) {
 			return s.NotRenew(cmd, contract.DecisionInput{Reason: reason})
@@ -104,7 +104,7 @@ func TestContract_NotRenew(t *testing.T) {
 	})
 }
 
-func TestContract_Terminate(t *testing.T) {
+func TestContract_Terminate_AcceptedOrRejectedByRule(t *testing.T) {
 	term := func(cmd domain.Cmd, reason string) func(*contract.State) ([]domain.Payload, error) {
 		return func(s *contract.State) ([]domain.Payload, error) {
 			return s.Terminate(cmd, contract.TerminateInput{Reason: reason})

@@ -8,7 +8,7 @@ import (
 	"casework/domain/value"
 )
 
-func TestContract_Budget(t *testing.T) {
+func TestContract_Budget_AcceptedOrRejectedByRule(t *testing.T) {
 	ops := contract.BudgetLine{Code: "OPS", Purpose: "社工站工作经费", Amount: value.Yuan(60_000), Earmarked: true}
 	sa := contract.BudgetLine{Code: "SA", Purpose: "社会救助服务", Amount: value.Yuan(50_000), Earmarked: true, SocialAssistance: true}
 	prev := value.Yuan(1_000_000) // 5 % = 50,000 yuan
@@ -59,7 +59,7 @@ func TestSocialAssistanceCap_RoundsDown(t *testing.T) {
 	}
 }
 
-func TestContract_Disburse(t *testing.T) {
+func TestContract_Disburse_AcceptedOrRejectedByRule(t *testing.T) {
 	pay := func(cmd domain.Cmd, line string, amount value.Fen) func(*contract.State) ([]domain.Payload, error) {
 		return func(s *contract.State) ([]domain.Payload, error) {
 			return s.Disburse(cmd, contract.DisburseInput{Line: line, Amount: amount, DisbursedOn: d("2024-04-01"), Purpose: "第一季度工作经费"})
