@@ -1,0 +1,102 @@
+package station_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/uuid"
+
+	"casework/domain"
+	"casework/domain/station"
+	"casework/domain/value"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// samples holds one realistic payload per event type.
+func samples() []domain.Payload {
+	st := uuid.MustParse("0195f3a0-7c1e-7d2a-9b40-3c5d6e7f8b01")
+	staff := uuid.MustParse("0195f3a0-7c1e-7d2a-9b40-3c5d6e7f8b02")
+	account := uuid.MustParse("0195f3a0-7c1e-7d2a-9b40-3c5d6e7f8b03")
+	vol := uuid.MustParse("0195f3a0-7c1e-7d2a-9b40-3c5d6e7f8b04")
+	act := uuid.MustParse("0195f3a0-7c1e-7d2a-9b40-3c5d6e7f8b05")
+	contract := uuid.MustParse("0195f3a0-7c1e-7d2a-9b40-3c5d6e7f8b06")
+	project := uuid.MustParse("0195f3a0-7c1e-7d2a-9b40-3c5d6e7f8b07")
+	return []domain.Payload{
+		station.StationRegistered{StationID: st, Name: "江安镇社会工作服务站", Township: "江安镇", Pilot: true, RegisteredOn: value.MustParseDate("2021-11-01")},
+		station.SiteRecorded{EffectiveOn: value.MustParseDate("2021-11-01"), ActivityAreaM2: 120, CounsellingRoom: true, GroupRoom: true, Address: "宜宾市江安县江安镇竹都大道88号民政办二楼"},
+		station.StationFunctionsRecorded{EffectiveOn: value.MustParseDate("2021-11-01"), Domains: []station.ServiceDomain{station.DomainSocialAssistance, station.DomainElderlyCare, station.DomainChildWelfare, station.DomainCommunityGovernance}},
+		station.StaffAssigned{StaffID: staff, AccountID: &account, Person: station.StaffPerson{Name: "王芳"}, Role: station.RoleResidentWorker,
+			Employment: station.FullTime, Education: station.EduBachelor, BirthDate: value.MustParseDate("1990-07-12"), SocialWorkDegree: true,
+			Certificate: station.CertIntermediate, StartDate: value.MustParseDate("2021-11-15")},
+		station.StaffLeft{StaffID: staff, Date: value.MustParseDate("2024-08-31"), Reason: "考取公务员，合同期满不再续聘"},
+		station.StationRuleRegistered{RuleID: uuid.MustParse("0195f3a0-7c1e-7d2a-9b40-3c5d6e7f8b08"), Name: "来访接待与居民求助工作制度", Category: station.RuleReception, AdoptedOn: value.MustParseDate("2021-12-01")},
+		station.VolunteerRegistered{VolunteerID: vol, Person: station.VolunteerPerson{Name: "赵志强"}, Skills: []string{"理发", "陪伴聊天", "智能手机教学"}, RegisteredOn: value.MustParseDate("2022-03-05")},
+		station.VolunteerHoursLogged{VolunteerID: vol, Date: value.MustParseDate("2022-03-20"), Minutes: 150, ActivityID: &act},
+		station.VolunteerTeamFormed{TeamID: uuid.MustParse("0195f3a0-7c1e-7d2a-9b40-3c5d6e7f8b09"), Name: "江安镇邻里亲志愿服务队", FormedOn: value.MustParseDate("2022-03-05"), Members: []uuid.UUID{vol}},
+		station.ActivityHeld{ActivityID: act, Kind: station.ActivityCommunity, Title: "橙乡敬老、相伴暖冬关爱老人活动", Date: value.MustParseDate("2022-03-20"),
+			DurationMinutes: 150, Attendance: 46, ContractID: &contract, ProjectID: &project, Domain: station.DomainElderlyCare, Volunteers: []uuid.UUID{vol}},
+	}
+}
+
+func TestEvents_Golden(t *testing.T) {
+	r := domain.NewRegistry()
+	station.RegisterEvents(r)
+	seen := map[string]bool{}
+	for _, p := range samples() {
+		name, schema, data, err := r.Encode(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen[name] = true
+		var buf bytes.Buffer
+		if err := json.Indent(&buf, data, "", "  "); err != nil {
+			t.Fatal(err)
+		}
+		buf.WriteByte('\n')
+		path := filepath.Join("testdata", "events", name+".json")
+		if *update {
+			if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("%s: %v (run with -update)", name, err)
+		}
+		if diff := cmp.Diff(string(want), buf.String()); diff != "" {
+			t.Errorf("%s encoding drifted from its golden file (-golden +now):\n%s", name, diff)
+		}
+		got, err := r.Decode(name, schema, want)
+		if err != nil {
+			t.Fatalf("decode golden %s: %v", name, err)
+		}
+		if diff := cmp.Diff(p, got, exported); diff != "" {
+			t.Errorf("%s does not round-trip:\n%s", name, diff)
+		}
+	}
+	for _, n := range r.Names() {
+		if !seen[n] {
+			t.Errorf("event %s has no sample and golden file", n)
+		}
+	}
+	if len(seen) != len(r.Names()) {
+		t.Errorf("samples cover %d types, registry holds %d", len(seen), len(r.Names()))
+	}
+}
+
+func TestEvents_SensitiveNamesTagged(t *testing.T) {
+	r := domain.NewRegistry()
+	station.RegisterEvents(r)
+	for _, name := range []string{station.EventStaffAssigned, station.EventVolunteerRegistered} {
+		def, _ := r.Def(name)
+		if diff := cmp.Diff([]string{"person.name"}, def.Sensitive); diff != "" {
+			t.Errorf("%s sensitive paths:\n%s", name, diff)
+		}
+	}
+}
