@@ -140,7 +140,9 @@ func (s *State) Stage() string {
 }
 
 // Apply folds one event into the state. It never fails; unknown payloads
-// are ignored.
+// are ignored. It relies on the envelope's Revision (to pin what an
+// approval is about, and to set Version to Revision+1) and Actor.ID (who
+// requested and who decided an approval), so callers fill both.
 func (s *State) Apply(e domain.Event) {
 	switch p := e.Payload.(type) {
 	case CaseOpened:
