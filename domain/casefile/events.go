@@ -249,19 +249,44 @@ type CaseReassigned struct {
 	Reason     string `json:"reason"`
 }
 
-// EventType implementations return the stable names above.
+// EventType returns EventCaseOpened.
+func (CaseOpened) EventType() string { return EventCaseOpened }
 
-func (CaseOpened) EventType() string             { return EventCaseOpened }
+// EventType returns EventHouseholdCheckRecorded.
 func (HouseholdCheckRecorded) EventType() string { return EventHouseholdCheckRecorded }
-func (NeedsAssessed) EventType() string          { return EventNeedsAssessed }
-func (ServicePlanDrafted) EventType() string     { return EventServicePlanDrafted }
-func (ServiceDelivered) EventType() string       { return EventServiceDelivered }
-func (FollowUpRecorded) EventType() string       { return EventFollowUpRecorded }
-func (CaseReviewed) EventType() string           { return EventCaseReviewed }
-func (ApprovalRequested) EventType() string      { return EventApprovalRequested }
-func (ApprovalGranted) EventType() string        { return EventApprovalGranted }
-func (ApprovalRejected) EventType() string       { return EventApprovalRejected }
-func (CaseClosed) EventType() string             { return EventCaseClosed }
-func (CaseReopened) EventType() string           { return EventCaseReopened }
-func (CaseArchived) EventType() string           { return EventCaseArchived }
-func (CaseReassigned) EventType() string         { return EventCaseReassigned }
+
+// EventType returns EventNeedsAssessed.
+func (NeedsAssessed) EventType() string { return EventNeedsAssessed }
+
+// EventType returns EventServicePlanDrafted.
+func (ServicePlanDrafted) EventType() string { return EventServicePlanDrafted }
+
+// EventType returns EventServiceDelivered.
+func (ServiceDelivered) EventType() string { return EventServiceDelivered }
+
+// EventType returns EventFollowUpRecorded.
+func (FollowUpRecorded) EventType() string { return EventFollowUpRecorded }
+
+// EventType returns EventCaseReviewed.
+func (CaseReviewed) EventType() string { return EventCaseReviewed }
+
+// EventType returns EventApprovalRequested.
+func (ApprovalRequested) EventType() string { return EventApprovalRequested }
+
+// EventType returns EventApprovalGranted.
+func (ApprovalGranted) EventType() string { return EventApprovalGranted }
+
+// EventType returns EventApprovalRejected.
+func (ApprovalRejected) EventType() string { return EventApprovalRejected }
+
+// EventType returns EventCaseClosed.
+func (CaseClosed) EventType() string { return EventCaseClosed }
+
+// EventType returns EventCaseReopened.
+func (CaseReopened) EventType() string { return EventCaseReopened }
+
+// EventType returns EventCaseArchived.
+func (CaseArchived) EventType() string { return EventCaseArchived }
+
+// EventType returns EventCaseReassigned.
+func (CaseReassigned) EventType() string { return EventCaseReassigned }

@@ -19,8 +19,6 @@ type CreditCode struct {
 // creditCodeChars is the GB 32100 alphabet; a character's index is its value.
 const creditCodeChars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
-var creditCodeWeights = [17]int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
-
 // Registration authorities (登记管理部门码, the first character) as returned
 // by RegistrationKind.
 const (
@@ -30,7 +28,10 @@ const (
 	RegistrationOther          = "other"           // any other authority
 )
 
+// creditCodeCheck returns the GB 32100 check character for the first 17
+// characters; the weights are 3^i mod 31.
 func creditCodeCheck(s string) byte {
+	creditCodeWeights := [17]int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
 	sum := 0
 	for i := 0; i < 17; i++ {
 		sum += strings.IndexByte(creditCodeChars, s[i]) * creditCodeWeights[i]

@@ -14,12 +14,12 @@ type ResidentID struct {
 	s string
 }
 
-var residentIDWeights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
-
 const residentIDCheckChars = "10X98765432"
 
-// residentIDCheck returns the check character for the first 17 digits.
+// residentIDCheck returns the ISO 7064 MOD 11-2 check character for the
+// first 17 digits; the weights are 2^(17-i) mod 11.
 func residentIDCheck(digits string) byte {
+	residentIDWeights := [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
 	sum := 0
 	for i := 0; i < 17; i++ {
 		sum += int(digits[i]-'0') * residentIDWeights[i]

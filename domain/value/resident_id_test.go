@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -68,18 +69,9 @@ func TestResidentID_Legacy15Digit_MessageSaysUse18Digits(t *testing.T) {
 	if !errors.As(err, &re) || re.Rule != "value.resident_id.legacy_15_digit" {
 		t.Fatalf("err = %v", err)
 	}
-	if want := "18-digit"; !contains(re.Message, want) {
+	if want := "18-digit"; !strings.Contains(re.Message, want) {
 		t.Fatalf("message %q does not mention %q", re.Message, want)
 	}
-}
-
-func contains(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return true
-		}
-	}
-	return false
 }
 
 func TestResidentID_Accessors(t *testing.T) {
