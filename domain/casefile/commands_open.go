@@ -110,13 +110,17 @@ func Open(cmd domain.Cmd, id uuid.UUID, in OpenInput) ([]domain.Payload, error) 
 				"gender differs from the one encoded in the resident ID number"))
 		}
 	}
+	// An unreadable ID number is reported once, not again as a missing
+	// birth date or gender.
+	idBroken := !blank(in.Client.ResidentID) && rid.IsZero()
 	switch {
+	case idBroken:
 	case birth.IsZero():
 		v.Add(domain.Invalid("case.open.birth_date", "client.birth_date", "the client's birth date is required when no resident ID number is given"))
 	case birth.After(now):
 		v.Add(domain.Invalid("case.open.birth_date", "client.birth_date", "the birth date is in the future"))
 	}
-	if !oneOf(gender, Genders()) {
+	if !idBroken && !oneOf(gender, Genders()) {
 		v.Add(domain.Invalid("case.open.gender", "client.gender", "gender must be male or female"))
 	}
 

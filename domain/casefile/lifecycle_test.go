@@ -241,3 +241,29 @@ func TestCase_Stage_FollowsTheProcess(t *testing.T) {
 		t.Fatalf("views: last service %v next review %v risk %s", h.s.LastServiceOn, h.s.NextReviewDate, h.s.RiskLevel)
 	}
 }
+
+func TestCase_Overdue_ComputedAsOfADate(t *testing.T) {
+	h := planned(t) // review date 2025-09-10
+	if h.s.ReviewOverdue(date("2025-09-10")) || !h.s.ReviewOverdue(date("2025-09-11")) {
+		t.Fatal("review overdue wrong around 2025-09-10")
+	}
+	h.do(t, worker, func(c domain.Cmd) ([]domain.Payload, error) {
+		return h.s.RecordFollowUp(c, casefile.FollowUpInput{VisitedOn: date("2025-06-10"), Method: "home_visit", NextFollowUp: date("2025-06-30")})
+	})
+	if h.s.FollowUpOverdue(date("2025-06-30")) || !h.s.FollowUpOverdue(date("2025-07-01")) {
+		t.Fatal("follow-up overdue wrong around 2025-06-30")
+	}
+	c := closed(t)
+	if c.s.Open() || c.s.ReviewOverdue(date("2026-01-01")) {
+		t.Fatal("a closed case is never overdue")
+	}
+}
+
+func TestCase_Open_BrokenIDReportedOnce(t *testing.T) {
+	in := validOpen()
+	in.Client.ResidentID = "510108650512002"
+	_, err := casefile.Open(cmdBy(worker), caseID, in)
+	if got := rules(err); len(got) != 1 || got[0] != "value.resident_id.legacy_15_digit" {
+		t.Fatalf("rules = %v", got)
+	}
+}

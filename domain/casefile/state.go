@@ -114,6 +114,21 @@ func (s *State) approval(subject string) *Approval {
 	return nil
 }
 
+// Open reports whether the case exists and is neither closed nor archived.
+func (s *State) Open() bool { return s.Exists && !s.Closed && !s.Archived }
+
+// ReviewOverdue reports whether an open case's next review date is
+// before on.
+func (s *State) ReviewOverdue(on value.Date) bool {
+	return s.Open() && !s.NextReviewDate.IsZero() && s.NextReviewDate.Before(on)
+}
+
+// FollowUpOverdue reports whether an open case's planned next follow-up is
+// before on.
+func (s *State) FollowUpOverdue(on value.Date) bool {
+	return s.Open() && !s.NextFollowUp.IsZero() && s.NextFollowUp.Before(on)
+}
+
 // Stage derives where the case is in the casework process: archived,
 // closed, closing (closure approval pending or granted), in_service (plan
 // approved), planning (assessment approved or a plan drafted), assessment
