@@ -254,7 +254,7 @@ func TestCase_Overdue_ComputedAsOfADate(t *testing.T) {
 		t.Fatal("follow-up overdue wrong around 2025-06-30")
 	}
 	c := closed(t)
-	if c.s.Open() || c.s.ReviewOverdue(date("2026-01-01")) {
+	if c.s.Active() || c.s.ReviewOverdue(date("2026-01-01")) {
 		t.Fatal("a closed case is never overdue")
 	}
 }

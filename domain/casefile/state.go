@@ -114,19 +114,19 @@ func (s *State) approval(subject string) *Approval {
 	return nil
 }
 
-// Open reports whether the case exists and is neither closed nor archived.
-func (s *State) Open() bool { return s.Exists && !s.Closed && !s.Archived }
+// Active reports whether the case exists and is neither closed nor archived.
+func (s *State) Active() bool { return s.Exists && !s.Closed && !s.Archived }
 
 // ReviewOverdue reports whether an open case's next review date is
 // before on.
 func (s *State) ReviewOverdue(on value.Date) bool {
-	return s.Open() && !s.NextReviewDate.IsZero() && s.NextReviewDate.Before(on)
+	return s.Active() && !s.NextReviewDate.IsZero() && s.NextReviewDate.Before(on)
 }
 
 // FollowUpOverdue reports whether an open case's planned next follow-up is
 // before on.
 func (s *State) FollowUpOverdue(on value.Date) bool {
-	return s.Open() && !s.NextFollowUp.IsZero() && s.NextFollowUp.Before(on)
+	return s.Active() && !s.NextFollowUp.IsZero() && s.NextFollowUp.Before(on)
 }
 
 // Stage derives where the case is in the casework process: archived,
