@@ -6,6 +6,7 @@ import (
 	"github.com/google/uuid"
 
 	"casework/domain"
+	"casework/domain/org"
 	"casework/domain/value"
 )
 
@@ -19,6 +20,11 @@ type RegisterInput struct {
 	Township     string     `json:"township"`
 	Pilot        bool       `json:"pilot"`
 	RegisteredOn value.Date `json:"registered_on"`
+
+	// UnitKind is the kind of the org unit whose id the station takes,
+	// filled by the application layer from that unit's state (never from a
+	// request body): the domain cannot load another stream.
+	UnitKind org.Kind `json:"-"`
 }
 
 // Register opens the stream of station id, which must be the id of the
@@ -27,8 +33,9 @@ type RegisterInput struct {
 //
 // Rules: station.register.role_allowed (Forbidden: admin, county manager);
 // station.register.id_required, station.register.name_required,
-// station.register.township_required, station.register.date_valid
-// (Invalid).
+// station.register.township_required, station.register.date_valid,
+// station.register.org_unit_is_station (the id is that of an org unit of
+// kind station) (Invalid).
 func Register(cmd domain.Cmd, id uuid.UUID, in RegisterInput) ([]domain.Payload, error) {
 	if err := allowed(cmd, cmdRegister); err != nil {
 		return nil, err
@@ -39,6 +46,10 @@ func Register(cmd domain.Cmd, id uuid.UUID, in RegisterInput) ([]domain.Payload,
 	v.Add(err)
 	township, err := text(rule(cmdRegister, "township_required"), "township", in.Township, 100)
 	v.Add(err)
+	if in.UnitKind != org.KindStation {
+		v.Add(domain.Invalid(rule(cmdRegister, "org_unit_is_station"), "id",
+			"a station is registered under the id of an org unit of kind station, not "+string(in.UnitKind)))
+	}
 	var none State
 	v.Add(none.checkDate(cmd, cmdRegister, "registered_on", in.RegisteredOn))
 	if err := v.Err(); err != nil {

@@ -7,13 +7,14 @@ import (
 	"github.com/google/uuid"
 
 	"casework/domain"
+	"casework/domain/org"
 	"casework/domain/station"
 	"casework/domain/value"
 )
 
 func TestRegister_Accepted(t *testing.T) {
 	ps, err := station.Register(cmdAs(domain.RoleCountyManager), stationID, station.RegisterInput{
-		Name: " 夕佳山镇社会工作服务站 ", Township: "夕佳山镇", Pilot: true, RegisteredOn: d("2026-03-02"),
+		Name: " 夕佳山镇社会工作服务站 ", Township: "夕佳山镇", Pilot: true, RegisteredOn: d("2026-03-02"), UnitKind: org.KindStation,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -25,7 +26,7 @@ func TestRegister_Accepted(t *testing.T) {
 }
 
 func TestRegister_Refused(t *testing.T) {
-	good := station.RegisterInput{Name: "站", Township: "镇", RegisteredOn: d("2024-01-15")}
+	good := station.RegisterInput{Name: "站", Township: "镇", RegisteredOn: d("2024-01-15"), UnitKind: org.KindStation}
 	with := func(f func(*station.RegisterInput)) station.RegisterInput { in := good; f(&in); return in }
 	tests := []struct {
 		name string
@@ -39,7 +40,10 @@ func TestRegister_Refused(t *testing.T) {
 		{"nil id", admin, uuid.Nil, good, "station.register.id_required", domain.KindInvalid},
 		{"no name", admin, stationID, with(func(in *station.RegisterInput) { in.Name = "" }), "station.register.name_required", domain.KindInvalid},
 		{"no township", admin, stationID, with(func(in *station.RegisterInput) { in.Township = " " }), "station.register.township_required", domain.KindInvalid},
-		{"no date", admin, stationID, with(func(in *station.RegisterInput) { in.RegisteredOn = d("2026-03-03") }), "station.register.date_valid", domain.KindInvalid},
+		{"future date", admin, stationID, with(func(in *station.RegisterInput) { in.RegisteredOn = d("2026-03-03") }), "station.register.date_valid", domain.KindInvalid},
+		{"no date", admin, stationID, with(func(in *station.RegisterInput) { in.RegisteredOn = value.Date{} }), "station.register.date_valid", domain.KindInvalid},
+		{"room unit", admin, stationID, with(func(in *station.RegisterInput) { in.UnitKind = org.KindRoom }), "station.register.org_unit_is_station", domain.KindInvalid},
+		{"unit kind not filled", admin, stationID, with(func(in *station.RegisterInput) { in.UnitKind = "" }), "station.register.org_unit_is_station", domain.KindInvalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

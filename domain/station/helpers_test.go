@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"casework/domain"
+	"casework/domain/org"
 	"casework/domain/station"
 	"casework/domain/value"
 )
@@ -140,7 +141,7 @@ func registered(tb failer, pilot bool) *station.State {
 	tb.Helper()
 	var s station.State
 	ps, err := station.Register(admin, stationID, station.RegisterInput{
-		Name: "江安镇社会工作服务站", Township: "江安镇", Pilot: pilot, RegisteredOn: d("2024-01-15"),
+		Name: "江安镇社会工作服务站", Township: "江安镇", Pilot: pilot, RegisteredOn: d("2024-01-15"), UnitKind: org.KindStation,
 	})
 	must(tb, &s)(ps, err)
 	return &s

@@ -8,6 +8,7 @@ import (
 	"pgregory.net/rapid"
 
 	"casework/domain"
+	"casework/domain/org"
 	"casework/domain/station"
 	"casework/domain/value"
 )
@@ -50,6 +51,7 @@ func TestStation_RandomCommands_NeverPanicAndFoldConsistently(t *testing.T) {
 				ps, err = station.Register(cmd, maybeNil(t, stationID), station.RegisterInput{
 					Name: rapid.SampledFrom([]string{"", "江安镇社工站"}).Draw(t, "name"), Township: "江安镇",
 					Pilot: rapid.Bool().Draw(t, "pilot"), RegisteredOn: drawDate(t, "registered_on"),
+					UnitKind: rapid.SampledFrom([]org.Kind{org.KindStation, org.KindStation, org.KindRoom}).Draw(t, "unit_kind"),
 				})
 			case 1:
 				ps, err = s.RecordSite(cmd, station.RecordSiteInput{EffectiveOn: drawDate(t, "date"),

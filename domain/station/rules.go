@@ -11,6 +11,7 @@ func Rules() []domain.RuleInfo {
 		{Name: "station.register.id_required", Seed: d1, Summary: "A station is registered under its org unit's id."},
 		{Name: "station.register.name_required", Seed: d1, Summary: "A station has a name of at most 100 characters."},
 		{Name: "station.register.township_required", Seed: s0, Summary: "A station names its township (street)."},
+		{Name: "station.register.org_unit_is_station", Seed: "DOMAIN §1", Summary: "A station takes the id of an org unit of kind station."},
 		{Name: "station.register.date_valid", Seed: d1, Summary: "The registration date is given and not in the future."},
 
 		{Name: "station.record_site.role_allowed", Seed: d1, Summary: "Only an admin or county manager records the site."},
