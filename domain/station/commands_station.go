@@ -60,6 +60,40 @@ func Register(cmd domain.Cmd, id uuid.UUID, in RegisterInput) ([]domain.Payload,
 	}}, nil
 }
 
+// SetPilotInput changes the pilot status from EffectiveOn.
+type SetPilotInput struct {
+	Pilot       bool       `json:"pilot"`
+	EffectiveOn value.Date `json:"effective_on"`
+}
+
+// SetPilot designates the station a pilot station (seed 001: pilot
+// stations need at least three resident workers) or ends the designation.
+//
+// Rules: station.set_pilot.role_allowed (Forbidden: admin, county
+// manager); station.set_pilot.requires_registered (Conflict);
+// station.set_pilot.status_changed (the status differs from the current
+// one), station.set_pilot.date_valid (also not before the last change, so
+// the history stays in date order) (Invalid).
+func (s *State) SetPilot(cmd domain.Cmd, in SetPilotInput) ([]domain.Payload, error) {
+	if err := s.begin(cmd, cmdSetPilot); err != nil {
+		return nil, err
+	}
+	var v domain.Violations
+	if in.Pilot == s.Pilot {
+		v.Add(domain.Invalid(rule(cmdSetPilot, "status_changed"), "pilot", "the station already has this pilot status"))
+	}
+	dateErr := s.checkDate(cmd, cmdSetPilot, "effective_on", in.EffectiveOn)
+	if n := len(s.PilotChanges); dateErr == nil && n > 0 && in.EffectiveOn.Before(s.PilotChanges[n-1].EffectiveOn) {
+		dateErr = domain.Invalid(rule(cmdSetPilot, "date_valid"), "effective_on",
+			"the pilot status last changed on "+s.PilotChanges[n-1].EffectiveOn.String())
+	}
+	v.Add(dateErr)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	return []domain.Payload{PilotStatusChanged{Pilot: in.Pilot, EffectiveOn: in.EffectiveOn}}, nil
+}
+
 // RecordSiteInput describes the station's premises from EffectiveOn.
 type RecordSiteInput struct {
 	EffectiveOn     value.Date `json:"effective_on"`

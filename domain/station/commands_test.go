@@ -65,6 +65,9 @@ func TestCommands_Accepted(t *testing.T) {
 		run  func() ([]domain.Payload, error)
 		want domain.Payload
 	}{
+		{"pilot", func() ([]domain.Payload, error) {
+			return s.SetPilot(cmdAs(domain.RoleCountyManager), station.SetPilotInput{Pilot: true, EffectiveOn: d("2026-03-02")})
+		}, station.PilotStatusChanged{Pilot: true, EffectiveOn: d("2026-03-02")}},
 		{"site", func() ([]domain.Payload, error) {
 			return s.RecordSite(cmdAs(domain.RoleCountyManager), station.RecordSiteInput{EffectiveOn: d("2026-03-02"), ActivityAreaM2: 35, Address: " 新址 "})
 		}, station.SiteRecorded{EffectiveOn: d("2026-03-02"), ActivityAreaM2: 35, Address: "新址"}},
@@ -185,6 +188,11 @@ func TestCommands_Refused(t *testing.T) {
 		}
 	}
 	same := func(*station.RecordSiteInput) {}
+	pilotWith := func(c domain.Cmd, pilot bool, on string) call {
+		return func(s *station.State) ([]domain.Payload, error) {
+			return s.SetPilot(c, station.SetPilotInput{Pilot: pilot, EffectiveOn: d(on)})
+		}
+	}
 	tests := []struct {
 		name  string
 		empty bool // run on an unregistered station
@@ -192,6 +200,11 @@ func TestCommands_Refused(t *testing.T) {
 		rule  string
 		kind  domain.Kind
 	}{
+		{"pilot by supervisor", false, pilotWith(cmdAs(domain.RoleSupervisor), true, "2025-01-01"), "station.set_pilot.role_allowed", domain.KindForbidden},
+		{"pilot unregistered", true, pilotWith(admin, true, "2025-01-01"), "station.set_pilot.requires_registered", domain.KindConflict},
+		{"pilot unchanged", false, pilotWith(admin, false, "2025-01-01"), "station.set_pilot.status_changed", domain.KindInvalid},
+		{"pilot in the future", false, pilotWith(admin, true, "2026-03-03"), "station.set_pilot.date_valid", domain.KindInvalid},
+
 		{"site by social worker", false, siteWith(sw, same), "station.record_site.role_allowed", domain.KindForbidden},
 		{"site unregistered", true, siteWith(admin, same), "station.record_site.requires_registered", domain.KindConflict},
 		{"site before registration", false, siteWith(admin, func(in *station.RecordSiteInput) { in.EffectiveOn = d("2024-01-14") }), "station.record_site.date_valid", domain.KindInvalid},
@@ -289,3 +302,20 @@ func TestCommands_Refused(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func TestSetPilot_BackdatedBeforeLastChange_Refused(t *testing.T) {
+	s := compliant(t)
+	must(t, s)(s.SetPilot(admin, station.SetPilotInput{Pilot: true, EffectiveOn: d("2025-06-01")}))
+	before := stateCopy(t, s)
+	ps, err := s.SetPilot(admin, station.SetPilotInput{Pilot: false, EffectiveOn: d("2025-05-31")})
+	if ps != nil {
+		t.Fatal("refused command returned events")
+	}
+	wantRule(t, err, "station.set_pilot.date_valid", domain.KindInvalid)
+	if diff := cmp.Diff(before, s, exported); diff != "" {
+		t.Fatal(diff)
+	}
+	if _, err := s.SetPilot(admin, station.SetPilotInput{Pilot: false, EffectiveOn: d("2025-06-01")}); err != nil {
+		t.Fatalf("same day as the last change: %v", err)
+	}
+}

@@ -225,9 +225,14 @@ func (s *State) checks(window int) []ruleCheck {
 			staffPoints = append(staffPoints, u)
 		}
 	}
-	minWorkers := MinResidentWorkers
-	if s.Pilot {
-		minWorkers = MinResidentWorkersPilot
+	minWorkers := func(d value.Date) int {
+		if s.PilotOn(d) {
+			return MinResidentWorkersPilot
+		}
+		return MinResidentWorkers
+	}
+	for _, c := range s.PilotChanges {
+		staffPoints = append(staffPoints, c.EffectiveOn)
 	}
 	activityDates := make([]value.Date, 0, len(s.Activities))
 	var activityPoints []value.Date
@@ -271,9 +276,9 @@ func (s *State) checks(window int) []ruleCheck {
 		},
 		{
 			rule: RuleResidentWorkersMin, have: HaveStaff, points: staffPoints,
-			met: func(d value.Date) bool { return s.count(d, RoleResidentWorker, true) >= minWorkers },
+			met: func(d value.Date) bool { return s.count(d, RoleResidentWorker, true) >= minWorkers(d) },
 			detail: func(d value.Date) string {
-				return fmt.Sprintf("%d full-time resident social worker(s) in post (at least %d)", s.count(d, RoleResidentWorker, true), minWorkers)
+				return fmt.Sprintf("%d full-time resident social worker(s) in post (at least %d)", s.count(d, RoleResidentWorker, true), minWorkers(d))
 			},
 		},
 		{

@@ -130,14 +130,29 @@ func TestCompliance_FactRecordedLate_CountsFromItsEffectiveDate(t *testing.T) {
 
 func TestCompliance_PilotNeedsThreeResidentWorkers(t *testing.T) {
 	s := compliant(t)
-	s.Pilot = true
+	must(t, s)(s.SetPilot(admin, station.SetPilotInput{Pilot: true, EffectiveOn: d("2025-01-01")}))
 	r := station.Compliance(s, d("2026-03-02"), station.Window{})
-	wantCheck(t, r, "station.compliance.resident_workers_min", false, "2024-01-15")
+	wantCheck(t, r, "station.compliance.resident_workers_min", false, "2025-01-01")
+	// Before the designation two were enough.
+	wantCheck(t, station.Compliance(s, d("2024-12-31"), station.Window{}), "station.compliance.resident_workers_min", true, "2024-02-01")
 	if c := check(t, r, "station.compliance.resident_workers_min"); c.Detail != "2 full-time resident social worker(s) in post (at least 3)" {
 		t.Errorf("detail: %s", c.Detail)
 	}
 	must(t, s)(s.AssignStaff(admin, worker(4, "2025-05-01")))
 	wantCheck(t, station.Compliance(s, d("2026-03-02"), station.Window{}), "station.compliance.resident_workers_min", true, "2025-05-01")
+}
+
+func TestCompliance_PilotFromRegistration_FailsWithTwoWorkers(t *testing.T) {
+	s := registered(t, true)
+	must(t, s)(s.AssignStaff(admin, worker(2, "2024-02-01")))
+	must(t, s)(s.AssignStaff(admin, worker(3, "2024-02-01")))
+	wantCheck(t, station.Compliance(s, d("2026-03-02"), station.Window{}), "station.compliance.resident_workers_min", false, "2024-01-15")
+	// The designation ends: two suffice from that day.
+	must(t, s)(s.SetPilot(admin, station.SetPilotInput{Pilot: false, EffectiveOn: d("2025-07-01")}))
+	wantCheck(t, station.Compliance(s, d("2026-03-02"), station.Window{}), "station.compliance.resident_workers_min", true, "2025-07-01")
+	if s.Pilot || !s.PilotOn(d("2025-06-30")) || s.PilotOn(d("2025-07-01")) {
+		t.Fatalf("pilot history wrong: %+v", s.PilotChanges)
+	}
 }
 
 func TestCompliance_PartTimeWorkerDoesNotCount(t *testing.T) {

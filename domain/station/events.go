@@ -10,6 +10,7 @@ import (
 // Stable event type names of the station stream.
 const (
 	EventStationRegistered        = "StationRegistered"
+	EventPilotStatusChanged       = "PilotStatusChanged"
 	EventSiteRecorded             = "SiteRecorded"
 	EventStationFunctionsRecorded = "StationFunctionsRecorded"
 	EventStaffAssigned            = "StaffAssigned"
@@ -35,6 +36,13 @@ type StationRegistered struct {
 	// resident social workers (seed 001).
 	Pilot        bool       `json:"pilot"`
 	RegisteredOn value.Date `json:"registered_on"`
+}
+
+// PilotStatusChanged designates the station a pilot station (试点), or ends
+// that designation, from EffectiveOn.
+type PilotStatusChanged struct {
+	Pilot       bool       `json:"pilot"`
+	EffectiveOn value.Date `json:"effective_on"`
 }
 
 // SiteRecorded records the station's premises as of EffectiveOn,
@@ -142,6 +150,9 @@ type ActivityHeld struct {
 func (StationRegistered) EventType() string { return EventStationRegistered }
 
 // EventType implements domain.Payload.
+func (PilotStatusChanged) EventType() string { return EventPilotStatusChanged }
+
+// EventType implements domain.Payload.
 func (SiteRecorded) EventType() string { return EventSiteRecorded }
 
 // EventType implements domain.Payload.
@@ -171,6 +182,7 @@ func (ActivityHeld) EventType() string { return EventActivityHeld }
 // RegisterEvents adds every payload type of the station stream to r.
 func RegisterEvents(r *domain.Registry) {
 	domain.Register[StationRegistered](r, 1)
+	domain.Register[PilotStatusChanged](r, 1)
 	domain.Register[SiteRecorded](r, 1)
 	domain.Register[StationFunctionsRecorded](r, 1)
 	domain.Register[StaffAssigned](r, 1)

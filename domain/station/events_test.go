@@ -29,6 +29,7 @@ func samples() []domain.Payload {
 	project := uuid.MustParse("0195f3a0-7c1e-7d2a-9b40-3c5d6e7f8b07")
 	return []domain.Payload{
 		station.StationRegistered{StationID: st, Name: "江安镇社会工作服务站", Township: "江安镇", Pilot: true, RegisteredOn: value.MustParseDate("2021-11-01")},
+		station.PilotStatusChanged{Pilot: true, EffectiveOn: value.MustParseDate("2022-06-01")},
 		station.SiteRecorded{EffectiveOn: value.MustParseDate("2021-11-01"), ActivityAreaM2: 120, CounsellingRoom: true, GroupRoom: true, Address: "宜宾市江安县江安镇竹都大道88号民政办二楼"},
 		station.StationFunctionsRecorded{EffectiveOn: value.MustParseDate("2021-11-01"), Domains: []station.ServiceDomain{station.DomainSocialAssistance, station.DomainElderlyCare, station.DomainChildWelfare, station.DomainCommunityGovernance}},
 		station.StaffAssigned{StaffID: staff, AccountID: &account, Person: station.StaffPerson{Name: "王芳"}, Role: station.RoleResidentWorker,

@@ -16,7 +16,7 @@ import (
 // (org.Tree). RoleSystem (demo seeding, migrations) may do everything.
 func rolesFor(command string) []domain.Role {
 	switch command {
-	case cmdRegister, cmdRecordSite:
+	case cmdRegister, cmdSetPilot, cmdRecordSite:
 		return []domain.Role{domain.RoleAdmin, domain.RoleCountyManager, domain.RoleSystem}
 	case cmdRecordFunctions, cmdRegisterRule, cmdAssignStaff, cmdStaffLeft:
 		return []domain.Role{domain.RoleAdmin, domain.RoleCountyManager, domain.RoleSupervisor, domain.RoleSystem}
@@ -30,6 +30,7 @@ func rolesFor(command string) []domain.Role {
 // Command names, the middle part of rule names.
 const (
 	cmdRegister          = "register"
+	cmdSetPilot          = "set_pilot"
 	cmdRecordSite        = "record_site"
 	cmdRecordFunctions   = "record_functions"
 	cmdAssignStaff       = "assign_staff"

@@ -193,6 +193,7 @@ func activity(id int, date string) station.HoldActivityInput {
 func stateCopy(tb failer, s *station.State) *station.State {
 	tb.Helper()
 	c := *s
+	c.PilotChanges = slices.Clone(s.PilotChanges)
 	c.Sites = slices.Clone(s.Sites)
 	c.Functions = slices.Clone(s.Functions)
 	c.Staff = slices.Clone(s.Staff)

@@ -43,7 +43,9 @@ func TestStation_RandomCommands_NeverPanicAndFoldConsistently(t *testing.T) {
 			before := stateCopy(t, &s)
 			var ps []domain.Payload
 			var err error
-			switch rapid.IntRange(0, 9).Draw(t, "command") {
+			switch rapid.IntRange(0, 10).Draw(t, "command") {
+			case 10:
+				ps, err = s.SetPilot(cmd, station.SetPilotInput{Pilot: rapid.Bool().Draw(t, "pilot"), EffectiveOn: drawDate(t, "date")})
 			case 0:
 				if s.Exists {
 					continue // a stream is created once; the store enforces it
@@ -139,7 +141,9 @@ func TestCompliance_SinceMatchesDayByDayWalk(t *testing.T) {
 		staff := 0
 		for i := 0; i < n; i++ {
 			var p domain.Payload
-			switch rapid.IntRange(0, 6).Draw(t, "kind") {
+			switch rapid.IntRange(0, 7).Draw(t, "kind") {
+			case 7:
+				p = station.PilotStatusChanged{Pilot: rapid.Bool().Draw(t, "pilot"), EffectiveOn: day("pilot")}
 			case 0:
 				p = station.SiteRecorded{EffectiveOn: day("site"), ActivityAreaM2: rapid.IntRange(30, 50).Draw(t, "area"), Address: "地址"}
 			case 1:

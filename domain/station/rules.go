@@ -14,6 +14,11 @@ func Rules() []domain.RuleInfo {
 		{Name: "station.register.org_unit_is_station", Seed: "DOMAIN §1", Summary: "A station takes the id of an org unit of kind station."},
 		{Name: "station.register.date_valid", Seed: d1, Summary: "The registration date is given and not in the future."},
 
+		{Name: "station.set_pilot.role_allowed", Seed: d1, Summary: "Only an admin or county manager changes the pilot status."},
+		{Name: "station.set_pilot.requires_registered", Seed: d1, Summary: "The pilot status is set on a registered station."},
+		{Name: "station.set_pilot.status_changed", Seed: "001", Summary: "A pilot status change changes the status."},
+		{Name: "station.set_pilot.date_valid", Seed: d1, Summary: "The effective date is given, not before registration or the last change, not in the future."},
+
 		{Name: "station.record_site.role_allowed", Seed: d1, Summary: "Only an admin or county manager records the site."},
 		{Name: "station.record_site.requires_registered", Seed: d1, Summary: "The site is recorded for a registered station."},
 		{Name: "station.record_site.date_valid", Seed: d1, Summary: "The effective date is given, not before registration, not in the future."},

@@ -23,13 +23,17 @@ const Category = "station"
 // any date.
 type State struct {
 	// Version is the number of events applied.
-	Version      uint64
-	Exists       bool
-	ID           uuid.UUID
-	Name         string
-	Township     string
-	Pilot        bool
-	RegisteredOn value.Date
+	Version  uint64
+	Exists   bool
+	ID       uuid.UUID
+	Name     string
+	Township string
+	// Pilot is the latest pilot status; RegisteredPilot the status at
+	// registration and PilotChanges the history since.
+	Pilot           bool
+	RegisteredPilot bool
+	PilotChanges    []PilotStatusChanged
+	RegisteredOn    value.Date
 
 	Sites      []SiteRecorded
 	Functions  []StationFunctionsRecorded
@@ -70,7 +74,11 @@ func (s *State) Apply(e domain.Event) {
 		s.Name = p.Name
 		s.Township = p.Township
 		s.Pilot = p.Pilot
+		s.RegisteredPilot = p.Pilot
 		s.RegisteredOn = p.RegisteredOn
+	case PilotStatusChanged:
+		s.Pilot = p.Pilot
+		s.PilotChanges = append(s.PilotChanges, p)
 	case SiteRecorded:
 		s.Sites = append(s.Sites, p)
 	case StationFunctionsRecorded:
@@ -119,6 +127,20 @@ func (s *State) staffIndex(id uuid.UUID) int {
 
 func (s *State) volunteerIndex(id uuid.UUID) int {
 	return slices.IndexFunc(s.Volunteers, func(v Volunteer) bool { return v.VolunteerID == id })
+}
+
+// PilotOn reports whether the station was a pilot station on day d.
+func (s *State) PilotOn(d value.Date) bool {
+	// The change in force is the one with the latest date on or before d,
+	// the later event winning a tie.
+	pilot := s.RegisteredPilot
+	var best value.Date
+	for _, c := range s.PilotChanges {
+		if !c.EffectiveOn.After(d) && !c.EffectiveOn.Before(best) {
+			pilot, best = c.Pilot, c.EffectiveOn
+		}
+	}
+	return pilot
 }
 
 // Member returns the staff member id, and whether they were ever assigned.
