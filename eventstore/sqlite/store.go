@@ -69,6 +69,21 @@ type Store struct {
 	head   atomic.Uint64
 	notify atomic.Pointer[chan struct{}]
 	w      *writer
+	stats  struct{ commits, appends, events atomic.Uint64 }
+	// pending counts the appends between validation and their answer.
+	pending atomic.Int64
+}
+
+// Stats counts the writer's work since Open.
+type Stats struct {
+	// Commits is the number of transactions committed; Appends and Events
+	// what they carried. Appends/Commits is the mean group-commit size.
+	Commits, Appends, Events uint64
+}
+
+// Stats returns the writer's counters.
+func (s *Store) Stats() Stats {
+	return Stats{Commits: s.stats.commits.Load(), Appends: s.stats.appends.Load(), Events: s.stats.events.Load()}
 }
 
 // DSN returns the connection string used for path: WAL, synchronous=FULL,

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"time"
 
@@ -98,6 +99,8 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 		}
 		r.events[i], r.meta[i] = e, m
 	}
+	s.pending.Add(1)
+	defer s.pending.Add(-1)
 	select {
 	case s.reqs <- r:
 	case <-s.quit:
@@ -140,18 +143,37 @@ func (w *writer) run() {
 				}
 			}
 		}
-	fill:
-		for len(batch) < w.max {
-			select {
-			case r := <-w.s.reqs:
-				batch = append(batch, r)
-			default:
-				break fill
+		batch = w.fill(batch)
+		// Appenders answered by the last commit may still be on their way
+		// back with their next append; a few yields let them join this
+		// commit rather than wait a whole fsync for the next one.
+		for range 3 {
+			if int(w.s.pending.Load()) <= len(batch) || len(batch) >= w.max {
+				break
 			}
+			runtime.Gosched()
+			batch = w.fill(batch)
 		}
 		w.commit(batch)
 		clear(batch)
+		// The appenders just answered are runnable on this P; let them
+		// queue their next appends so that the next commit carries them
+		// instead of a lone early one.
+		runtime.Gosched()
 	}
+}
+
+// fill adds queued appends to batch without waiting.
+func (w *writer) fill(batch []*appendReq) []*appendReq {
+	for len(batch) < w.max {
+		select {
+		case r := <-w.s.reqs:
+			batch = append(batch, r)
+		default:
+			return batch
+		}
+	}
+	return batch
 }
 
 // commit writes the batch in one transaction and answers every request.
@@ -208,6 +230,13 @@ func (w *writer) commit(batch []*appendReq) {
 		w.heads[k] = v
 	}
 	clear(w.batch)
+	w.s.stats.commits.Add(1)
+	for _, r := range results {
+		if r.err == nil {
+			w.s.stats.appends.Add(1)
+			w.s.stats.events.Add(r.res.LastRevision - r.res.FirstRevision + 1)
+		}
+	}
 	if wrote {
 		w.s.head.Store(w.pos)
 		w.s.wake()
