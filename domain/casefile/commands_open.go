@@ -31,13 +31,13 @@ type HouseholdInput struct {
 
 // OpenInput is what intake records.
 type OpenInput struct {
-	Source     string         `json:"source"`
-	ReferredBy string         `json:"referred_by"`
-	Client     ClientInput    `json:"client"`
-	Household  HouseholdInput `json:"household"`
-	Domain     string         `json:"domain"`
-	StationID  string         `json:"station_id"`
-	WorkerID   string         `json:"worker_id"`
+	Source     string               `json:"source"`
+	ReferredBy string               `json:"referred_by"`
+	Client     ClientInput          `json:"client"`
+	Household  HouseholdInput       `json:"household"`
+	Domain     domain.ServiceDomain `json:"domain"`
+	StationID  string               `json:"station_id"`
+	WorkerID   string               `json:"worker_id"`
 }
 
 // adultAge is the age of majority (PRC Civil Code Art. 17).
@@ -134,8 +134,12 @@ func Open(cmd domain.Cmd, id uuid.UUID, in OpenInput) ([]domain.Payload, error) 
 	if in.Household.Size < 1 || in.Household.Size > 30 {
 		v.Add(domain.Invalid("case.open.household_size", "household.size", "household size must be between 1 and 30"))
 	}
-	if !oneOf(in.Domain, ServiceDomains()) {
-		v.Add(domain.Invalid("case.open.domain", "domain", "domain must be one of "+strings.Join(ServiceDomains(), ", ")))
+	if !in.Domain.Valid() {
+		names := make([]string, 0, len(domain.ServiceDomains()))
+		for _, d := range domain.ServiceDomains() {
+			names = append(names, string(d))
+		}
+		v.Add(domain.Invalid("case.open.domain", "domain", "domain must be one of "+strings.Join(names, ", ")))
 	}
 	station := in.StationID
 	if blank(station) {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"casework/domain"
 	"casework/domain/value"
 )
 
@@ -68,15 +69,15 @@ type Household struct {
 // CaseOpened records intake (接案). Schema 2: schema 1 had the client's
 // name in a top-level "client_name"; see upcastCaseOpenedV1.
 type CaseOpened struct {
-	CaseID     uuid.UUID `json:"case_id"`
-	Source     string    `json:"source"`
-	ReferredBy string    `json:"referred_by,omitempty"`
-	Client     Client    `json:"client"`
-	Household  Household `json:"household"`
-	Domain     string    `json:"domain"`
-	StationID  string    `json:"station_id"`
-	WorkerID   string    `json:"worker_id"`
-	OpenedAt   time.Time `json:"opened_at"`
+	CaseID     uuid.UUID            `json:"case_id"`
+	Source     string               `json:"source"`
+	ReferredBy string               `json:"referred_by,omitempty"`
+	Client     Client               `json:"client"`
+	Household  Household            `json:"household"`
+	Domain     domain.ServiceDomain `json:"domain"`
+	StationID  string               `json:"station_id"`
+	WorkerID   string               `json:"worker_id"`
+	OpenedAt   time.Time            `json:"opened_at"`
 }
 
 // HouseholdMember is one member of the household at the economic check.

@@ -43,9 +43,9 @@ func drawText(t *rapid.T, label string) string {
 	return rapid.SampledFrom([]string{"", " ", "张三", "李四", "王芳", "情况变化", "服务完成"}).Draw(t, label)
 }
 
-func drawOf(t *rapid.T, label string, valid []string) string {
+func drawOf[S ~string](t *rapid.T, label string, valid []S) S {
 	if rapid.IntRange(0, 5).Draw(t, label+"_bad") == 0 {
-		return rapid.SampledFrom([]string{"", "bogus"}).Draw(t, label)
+		return rapid.SampledFrom([]S{"", "bogus"}).Draw(t, label)
 	}
 	return rapid.SampledFrom(valid).Draw(t, label)
 }
@@ -71,7 +71,7 @@ func step(t *rapid.T, s *casefile.State, c *domain.Cmd) (string, []domain.Payloa
 		in := validOpen()
 		if rapid.Bool().Draw(t, "open_tweak") {
 			in.Source = drawOf(t, "source", casefile.Sources())
-			in.Domain = drawOf(t, "domain", casefile.ServiceDomains())
+			in.Domain = drawOf(t, "domain", domain.ServiceDomains())
 			in.Client.ResidentID = rapid.SampledFrom([]string{"", "510108201503150025", "510108650512002", "510108196505120021"}).Draw(t, "rid")
 			in.Client.BirthDate = drawDate(t, "birth", today)
 			in.Household.Size = rapid.IntRange(-1, 5).Draw(t, "size")

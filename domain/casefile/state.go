@@ -51,7 +51,7 @@ type State struct {
 
 	Source     string
 	ReferredBy string
-	Domain     string
+	Domain     domain.ServiceDomain
 	StationID  string
 	WorkerID   string
 	Client     Client

@@ -15,12 +15,6 @@ func Sources() []string {
 	return []string{SourceWalkIn, SourceHelpRequest, SourceOutreach, SourceReferralIn}
 }
 
-// ServiceDomains lists the eight service areas of seed 001 (DOMAIN.md §4).
-func ServiceDomains() []string {
-	return []string{"social_assistance", "elderly_care", "child_welfare", "community_governance",
-		"social_affairs", "public_safety", "rural_revitalization", "epidemic_prevention"}
-}
-
 // Genders lists the genders recorded for a client.
 func Genders() []string { return []string{"male", "female"} }
 

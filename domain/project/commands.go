@@ -8,7 +8,6 @@ import (
 	"github.com/google/uuid"
 
 	"casework/domain"
-	"casework/domain/station"
 	"casework/domain/value"
 )
 
@@ -84,11 +83,11 @@ func text(r, field, raw string, max int) (string, *domain.Error) {
 
 // ProposeInput describes a new community project.
 type ProposeInput struct {
-	StationID  uuid.UUID             `json:"station_id"`
-	ContractID *uuid.UUID            `json:"contract_id,omitempty"`
-	Title      string                `json:"title"`
-	Domain     station.ServiceDomain `json:"domain"`
-	ProposedOn value.Date            `json:"proposed_on"`
+	StationID  uuid.UUID            `json:"station_id"`
+	ContractID *uuid.UUID           `json:"contract_id,omitempty"`
+	Title      string               `json:"title"`
+	Domain     domain.ServiceDomain `json:"domain"`
+	ProposedOn value.Date           `json:"proposed_on"`
 }
 
 // Propose opens the stream of project id.

@@ -8,7 +8,6 @@ import (
 
 	"casework/domain"
 	"casework/domain/project"
-	"casework/domain/station"
 	"casework/domain/value"
 )
 
@@ -71,7 +70,7 @@ func TestProject_AbandonedWithReason_Accepted(t *testing.T) {
 }
 
 func TestPropose_Refused(t *testing.T) {
-	good := project.ProposeInput{StationID: stID, Title: "项目", Domain: station.DomainElderlyCare, ProposedOn: d("2025-09-01")}
+	good := project.ProposeInput{StationID: stID, Title: "项目", Domain: domain.ElderlyCare, ProposedOn: d("2025-09-01")}
 	with := func(f func(*project.ProposeInput)) project.ProposeInput { in := good; f(&in); return in }
 	tests := []struct {
 		name string

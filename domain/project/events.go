@@ -11,7 +11,6 @@ import (
 	"github.com/google/uuid"
 
 	"casework/domain"
-	"casework/domain/station"
 	"casework/domain/value"
 )
 
@@ -31,10 +30,10 @@ type ProjectProposed struct {
 	ProjectID uuid.UUID `json:"project_id"`
 	StationID uuid.UUID `json:"station_id"`
 	// ContractID attributes the project to a purchase-of-services contract.
-	ContractID *uuid.UUID            `json:"contract_id,omitempty"`
-	Title      string                `json:"title"`
-	Domain     station.ServiceDomain `json:"domain"`
-	ProposedOn value.Date            `json:"proposed_on"`
+	ContractID *uuid.UUID           `json:"contract_id,omitempty"`
+	Title      string               `json:"title"`
+	Domain     domain.ServiceDomain `json:"domain"`
+	ProposedOn value.Date           `json:"proposed_on"`
 }
 
 // ProjectStageCompleted records that a stage was finished on a date.

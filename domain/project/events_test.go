@@ -13,7 +13,6 @@ import (
 
 	"casework/domain"
 	"casework/domain/project"
-	"casework/domain/station"
 	"casework/domain/value"
 )
 
@@ -26,7 +25,7 @@ func samples() []domain.Payload {
 		project.ProjectProposed{
 			ProjectID:  uuid.MustParse("0195f3a0-7c1e-7d2a-9b40-3c5d6e7f8c01"),
 			StationID:  uuid.MustParse("0195f3a0-7c1e-7d2a-9b40-3c5d6e7f8c02"),
-			ContractID: &contract, Title: "老年厨房：留守老人助餐服务", Domain: station.DomainElderlyCare,
+			ContractID: &contract, Title: "老年厨房：留守老人助餐服务", Domain: domain.ElderlyCare,
 			ProposedOn: value.MustParseDate("2022-01-10"),
 		},
 		project.ProjectStageCompleted{Stage: project.StageNeedsCollection, CompletedOn: value.MustParseDate("2022-01-28"),

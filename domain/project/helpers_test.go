@@ -14,7 +14,6 @@ import (
 
 	"casework/domain"
 	"casework/domain/project"
-	"casework/domain/station"
 	"casework/domain/value"
 )
 
@@ -138,7 +137,7 @@ func proposed(tb failer) *project.State {
 	tb.Helper()
 	var s project.State
 	must(tb, &s)(project.Propose(cmdAs(domain.RoleSocialWorker), projectID, project.ProposeInput{
-		StationID: stID, ContractID: &contract, Title: "留守儿童“童伴计划”", Domain: station.DomainChildWelfare, ProposedOn: d("2025-09-01"),
+		StationID: stID, ContractID: &contract, Title: "留守儿童“童伴计划”", Domain: domain.ChildWelfare, ProposedOn: d("2025-09-01"),
 	}))
 	return &s
 }

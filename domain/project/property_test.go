@@ -9,7 +9,6 @@ import (
 
 	"casework/domain"
 	"casework/domain/project"
-	"casework/domain/station"
 	"casework/domain/value"
 )
 
@@ -37,7 +36,7 @@ func TestProject_RandomCommands_NeverPanicAndFoldConsistently(t *testing.T) {
 				ps, err = project.Propose(cmd, rapid.SampledFrom([]uuid.UUID{uuid.Nil, projectID}).Draw(t, "id"), project.ProposeInput{
 					StationID:  rapid.SampledFrom([]uuid.UUID{uuid.Nil, stID}).Draw(t, "station"),
 					Title:      rapid.SampledFrom([]string{"", "项目"}).Draw(t, "title"),
-					Domain:     rapid.SampledFrom(append(station.ServiceDomains(), "x")).Draw(t, "domain"),
+					Domain:     rapid.SampledFrom(append(domain.ServiceDomains(), "x")).Draw(t, "domain"),
 					ProposedOn: date,
 				})
 			case 1:

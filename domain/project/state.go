@@ -4,7 +4,6 @@ import (
 	"github.com/google/uuid"
 
 	"casework/domain"
-	"casework/domain/station"
 	"casework/domain/value"
 )
 
@@ -60,7 +59,7 @@ type State struct {
 	StationID  uuid.UUID
 	ContractID uuid.UUID // uuid.Nil when not attributed
 	Title      string
-	Domain     station.ServiceDomain
+	Domain     domain.ServiceDomain
 	ProposedOn value.Date
 	// Completed holds the completed stages in order with their dates.
 	Completed []ProjectStageCompleted

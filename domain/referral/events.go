@@ -59,16 +59,16 @@ type Consent struct {
 // Requested opens a referral. It is the first event of every referral
 // stream.
 type Requested struct {
-	ReferralID    uuid.UUID     `json:"referral_id"`
-	CaseID        uuid.UUID     `json:"case_id"`
-	Client        Client        `json:"client"`
-	From          From          `json:"from"`
-	To            To            `json:"to"`
-	ServiceDomain ServiceDomain `json:"service_domain"`
-	Needs         string        `json:"needs" sensitive:"narrative"`
-	Priority      Priority      `json:"priority"`
-	Consent       Consent       `json:"consent"`
-	DueDate       value.Date    `json:"due_date"`
+	ReferralID    uuid.UUID            `json:"referral_id"`
+	CaseID        uuid.UUID            `json:"case_id"`
+	Client        Client               `json:"client"`
+	From          From                 `json:"from"`
+	To            To                   `json:"to"`
+	ServiceDomain domain.ServiceDomain `json:"service_domain"`
+	Needs         string               `json:"needs" sensitive:"narrative"`
+	Priority      Priority             `json:"priority"`
+	Consent       Consent              `json:"consent"`
+	DueDate       value.Date           `json:"due_date"`
 }
 
 // EventType returns "ReferralRequested".

@@ -27,7 +27,7 @@ func samples() []domain.Payload {
 			Client:        referral.Client{ID: "client-0042", Name: "陈桂芳", BirthYear: 1958, Phone: "138 0013 8000"},
 			From:          referral.From{WorkerID: worker.ID, StationID: station},
 			To:            referral.To{AgencyID: agency, PersonID: toPerson.ID},
-			ServiceDomain: referral.DomainSocialAssistance,
+			ServiceDomain: domain.SocialAssistance,
 			Needs:         "低保救助后仍有较大困难：老伴瘫痪在床，医疗费用负担重，申请慈善医疗救助。",
 			Priority:      referral.PriorityUrgent,
 			Consent: referral.Consent{Given: true, GivenBy: "陈桂芳（本人）",

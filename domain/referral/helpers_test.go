@@ -54,7 +54,7 @@ func requestInput() referral.RequestInput {
 		Client:        referral.ClientInput{ID: "client-0042", Name: "陈桂芳", BirthYear: 1958, Phone: "138 0013 8000"},
 		ToAgencyID:    agency,
 		ToPersonID:    toPerson.ID,
-		ServiceDomain: referral.DomainSocialAssistance,
+		ServiceDomain: domain.SocialAssistance,
 		Needs:         "低保救助后仍有较大困难：老伴瘫痪在床，医疗费用负担重，申请慈善医疗救助。",
 		Priority:      referral.PriorityUrgent,
 		Consent:       referral.ConsentInput{Given: true, GivenBy: "陈桂芳（本人）", GivenAt: now.Add(-time.Hour)},

@@ -72,29 +72,6 @@ const (
 	PriorityUrgent  Priority = "urgent"
 )
 
-// ServiceDomain is one of the eight service areas of a station (DOMAIN.md
-// §4, seed 001).
-type ServiceDomain string
-
-// The eight service domains.
-const (
-	DomainSocialAssistance    ServiceDomain = "social_assistance"
-	DomainElderlyCare         ServiceDomain = "elderly_care"
-	DomainChildWelfare        ServiceDomain = "child_welfare"
-	DomainCommunityGovernance ServiceDomain = "community_governance"
-	DomainSocialAffairs       ServiceDomain = "social_affairs"
-	DomainPublicSafety        ServiceDomain = "public_safety"
-	DomainRuralRevitalization ServiceDomain = "rural_revitalization"
-	DomainEpidemicPrevention  ServiceDomain = "epidemic_prevention"
-)
-
-// ServiceDomains lists the eight service domains in a stable order.
-func ServiceDomains() []ServiceDomain {
-	return []ServiceDomain{DomainSocialAssistance, DomainElderlyCare, DomainChildWelfare,
-		DomainCommunityGovernance, DomainSocialAffairs, DomainPublicSafety,
-		DomainRuralRevitalization, DomainEpidemicPrevention}
-}
-
 // Overdue reports whether the referral has a due date before asOf and is
 // not final yet.
 func (s *State) Overdue(asOf value.Date) bool {

@@ -14,16 +14,16 @@ import (
 // RequestInput is the content of a new referral. The referring worker is
 // the acting account; FromStationID defaults to the actor's org unit.
 type RequestInput struct {
-	CaseID        uuid.UUID     `json:"case_id"`
-	Client        ClientInput   `json:"client"`
-	FromStationID string        `json:"from_station_id,omitempty"`
-	ToAgencyID    string        `json:"to_agency_id"`
-	ToPersonID    string        `json:"to_person_id,omitempty"`
-	ServiceDomain ServiceDomain `json:"service_domain"`
-	Needs         string        `json:"needs"`
-	Priority      Priority      `json:"priority,omitempty"`
-	Consent       ConsentInput  `json:"consent"`
-	DueDate       value.Date    `json:"due_date"`
+	CaseID        uuid.UUID            `json:"case_id"`
+	Client        ClientInput          `json:"client"`
+	FromStationID string               `json:"from_station_id,omitempty"`
+	ToAgencyID    string               `json:"to_agency_id"`
+	ToPersonID    string               `json:"to_person_id,omitempty"`
+	ServiceDomain domain.ServiceDomain `json:"service_domain"`
+	Needs         string               `json:"needs"`
+	Priority      Priority             `json:"priority,omitempty"`
+	Consent       ConsentInput         `json:"consent"`
+	DueDate       value.Date           `json:"due_date"`
 }
 
 // ClientInput is the client as the referring worker enters it.
@@ -115,7 +115,7 @@ func Request(cmd domain.Cmd, id uuid.UUID, in RequestInput) ([]domain.Payload, e
 		v.Add(domain.Invalid("referral.request.to_other_unit", "to_agency_id",
 			"a referral goes to another agency, not back to the referring station"))
 	}
-	if !knownDomain(in.ServiceDomain) {
+	if !in.ServiceDomain.Valid() {
 		v.Add(domain.Invalid("referral.request.service_domain_known", "service_domain",
 			"the service domain must be one of the eight: social_assistance, elderly_care, child_welfare, community_governance, social_affairs, public_safety, rural_revitalization, epidemic_prevention"))
 	}
@@ -184,15 +184,6 @@ func consentOf(cmd domain.Cmd, c ConsentInput, overriding bool) (Consent, []*dom
 			"say when consent was given; it cannot be in the future"))
 	}
 	return Consent{Given: true, GivenBy: by, GivenAt: c.GivenAt}, errs
-}
-
-func knownDomain(d ServiceDomain) bool {
-	for _, k := range ServiceDomains() {
-		if d == k {
-			return true
-		}
-	}
-	return false
 }
 
 // phoneLike accepts mainland mobile and landline numbers as people write

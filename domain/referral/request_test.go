@@ -154,7 +154,7 @@ func TestRequest_FoldsIntoState(t *testing.T) {
 		Client:        referral.Client{ID: "client-0042", Name: "陈桂芳", BirthYear: 1958, Phone: "138 0013 8000"},
 		From:          referral.From{WorkerID: worker.ID, StationID: station},
 		To:            referral.To{AgencyID: agency, PersonID: toPerson.ID},
-		ServiceDomain: referral.DomainSocialAssistance,
+		ServiceDomain: domain.SocialAssistance,
 		Needs:         requestInput().Needs,
 		Priority:      referral.PriorityUrgent,
 		Consent:       referral.Consent{Given: true, GivenBy: "陈桂芳（本人）", GivenAt: now.Add(-time.Hour)},

@@ -25,7 +25,7 @@ type State struct {
 	Client        Client
 	From          From
 	To            To
-	ServiceDomain ServiceDomain
+	ServiceDomain domain.ServiceDomain
 	Needs         string
 	Priority      Priority
 	Consent       Consent

@@ -11,16 +11,16 @@ import (
 
 // HoldActivityInput records an activity the station held.
 type HoldActivityInput struct {
-	ActivityID      uuid.UUID     `json:"activity_id"`
-	Kind            ActivityKind  `json:"kind"`
-	Title           string        `json:"title"`
-	Date            value.Date    `json:"date"`
-	DurationMinutes int           `json:"duration_minutes"`
-	Attendance      int           `json:"attendance"`
-	ContractID      *uuid.UUID    `json:"contract_id,omitempty"`
-	ProjectID       *uuid.UUID    `json:"project_id,omitempty"`
-	Domain          ServiceDomain `json:"domain"`
-	Volunteers      []uuid.UUID   `json:"volunteers,omitempty"`
+	ActivityID      uuid.UUID            `json:"activity_id"`
+	Kind            ActivityKind         `json:"kind"`
+	Title           string               `json:"title"`
+	Date            value.Date           `json:"date"`
+	DurationMinutes int                  `json:"duration_minutes"`
+	Attendance      int                  `json:"attendance"`
+	ContractID      *uuid.UUID           `json:"contract_id,omitempty"`
+	ProjectID       *uuid.UUID           `json:"project_id,omitempty"`
+	Domain          domain.ServiceDomain `json:"domain"`
+	Volunteers      []uuid.UUID          `json:"volunteers,omitempty"`
 }
 
 // HoldActivity records a group session (小组), community activity (社区活动),

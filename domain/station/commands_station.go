@@ -133,8 +133,8 @@ func (s *State) RecordSite(cmd domain.Cmd, in RecordSiteInput) ([]domain.Payload
 
 // RecordFunctionsInput lists the service domains offered from EffectiveOn.
 type RecordFunctionsInput struct {
-	EffectiveOn value.Date      `json:"effective_on"`
-	Domains     []ServiceDomain `json:"domains"`
+	EffectiveOn value.Date             `json:"effective_on"`
+	Domains     []domain.ServiceDomain `json:"domains"`
 }
 
 // RecordFunctions records the service functions (有功能) the station offers,
@@ -163,7 +163,7 @@ func (s *State) RecordFunctions(cmd domain.Cmd, in RecordFunctionsInput) ([]doma
 	return []domain.Payload{StationFunctionsRecorded{EffectiveOn: in.EffectiveOn, Domains: slices.Clone(in.Domains)}}, nil
 }
 
-func checkDomains(r, field string, ds []ServiceDomain) *domain.Error {
+func checkDomains(r, field string, ds []domain.ServiceDomain) *domain.Error {
 	for i, d := range ds {
 		if !d.Valid() {
 			return domain.Invalid(r, field, "unknown service domain "+string(d)+

@@ -72,8 +72,8 @@ func TestCommands_Accepted(t *testing.T) {
 			return s.RecordSite(cmdAs(domain.RoleCountyManager), station.RecordSiteInput{EffectiveOn: d("2026-03-02"), ActivityAreaM2: 35, Address: " 新址 "})
 		}, station.SiteRecorded{EffectiveOn: d("2026-03-02"), ActivityAreaM2: 35, Address: "新址"}},
 		{"functions", func() ([]domain.Payload, error) {
-			return s.RecordFunctions(cmdAs(domain.RoleSupervisor), station.RecordFunctionsInput{EffectiveOn: d("2025-01-01"), Domains: []station.ServiceDomain{station.DomainChildWelfare}})
-		}, station.StationFunctionsRecorded{EffectiveOn: d("2025-01-01"), Domains: []station.ServiceDomain{station.DomainChildWelfare}}},
+			return s.RecordFunctions(cmdAs(domain.RoleSupervisor), station.RecordFunctionsInput{EffectiveOn: d("2025-01-01"), Domains: []domain.ServiceDomain{domain.ChildWelfare}})
+		}, station.StationFunctionsRecorded{EffectiveOn: d("2025-01-01"), Domains: []domain.ServiceDomain{domain.ChildWelfare}}},
 		{"staff with account", func() ([]domain.Payload, error) {
 			in := worker(50, "2025-05-01")
 			acc := nid(700)
@@ -104,7 +104,7 @@ func TestCommands_Accepted(t *testing.T) {
 			in.Volunteers = []uuid.UUID{nid(10)}
 			return s.HoldActivity(sw, in)
 		}, station.ActivityHeld{ActivityID: nid(63), Kind: station.ActivityGroupSession, Title: "留守老人益智小组", Date: d("2026-03-02"),
-			DurationMinutes: 90, Attendance: 12, ContractID: &contract, Domain: station.DomainElderlyCare, Volunteers: []uuid.UUID{nid(10)}}},
+			DurationMinutes: 90, Attendance: 12, ContractID: &contract, Domain: domain.ElderlyCare, Volunteers: []uuid.UUID{nid(10)}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -144,7 +144,7 @@ func TestCommands_Refused(t *testing.T) {
 	sw := cmdAs(domain.RoleSocialWorker)
 	evaluator := cmdAs(domain.RoleEvaluator)
 	site := station.RecordSiteInput{EffectiveOn: d("2025-01-01"), ActivityAreaM2: 50, Address: "地址"}
-	fn := station.RecordFunctionsInput{EffectiveOn: d("2025-01-01"), Domains: []station.ServiceDomain{station.DomainSocialAffairs}}
+	fn := station.RecordFunctionsInput{EffectiveOn: d("2025-01-01"), Domains: []domain.ServiceDomain{domain.SocialAffairs}}
 	rl := station.RegisterRuleInput{RuleID: nid(70), Name: "安全管理制度", Category: station.RuleSafety, AdoptedOn: d("2025-01-01")}
 	vol := station.RegisterVolunteerInput{VolunteerID: nid(71), Name: "孙", RegisteredOn: d("2025-01-01")}
 	hrs := station.LogHoursInput{VolunteerID: nid(10), Date: d("2025-01-01"), Minutes: 60}
@@ -217,9 +217,9 @@ func TestCommands_Refused(t *testing.T) {
 		{"functions unregistered", true, fnWith(admin, func(*station.RecordFunctionsInput) {}), "station.record_functions.requires_registered", domain.KindConflict},
 		{"functions future", false, fnWith(admin, func(in *station.RecordFunctionsInput) { in.EffectiveOn = d("2027-01-01") }), "station.record_functions.date_valid", domain.KindInvalid},
 		{"functions empty", false, fnWith(admin, func(in *station.RecordFunctionsInput) { in.Domains = nil }), "station.record_functions.domains_required", domain.KindInvalid},
-		{"functions unknown", false, fnWith(admin, func(in *station.RecordFunctionsInput) { in.Domains = []station.ServiceDomain{"sports"} }), "station.record_functions.domains_known", domain.KindInvalid},
+		{"functions unknown", false, fnWith(admin, func(in *station.RecordFunctionsInput) { in.Domains = []domain.ServiceDomain{"sports"} }), "station.record_functions.domains_known", domain.KindInvalid},
 		{"functions repeated", false, fnWith(admin, func(in *station.RecordFunctionsInput) {
-			in.Domains = []station.ServiceDomain{station.DomainElderlyCare, station.DomainElderlyCare}
+			in.Domains = []domain.ServiceDomain{domain.ElderlyCare, domain.ElderlyCare}
 		}), "station.record_functions.domains_known", domain.KindInvalid},
 
 		{"staff by social worker", false, staffWith(sw, func(*station.AssignStaffInput) {}), "station.assign_staff.role_allowed", domain.KindForbidden},

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"casework/domain"
 	"casework/domain/value"
 )
 
@@ -374,7 +375,7 @@ func (s *State) siteOn(d value.Date) (SiteRecorded, bool) {
 }
 
 // functionsOn returns the service domains in force on d.
-func (s *State) functionsOn(d value.Date) []ServiceDomain {
+func (s *State) functionsOn(d value.Date) []domain.ServiceDomain {
 	var best StationFunctionsRecorded
 	ok := false
 	for _, x := range s.Functions {

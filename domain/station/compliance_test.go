@@ -5,6 +5,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"casework/domain"
 	"casework/domain/station"
 )
 
@@ -312,7 +313,7 @@ func TestCompliance_FunctionsAndTeamFromTheirDates(t *testing.T) {
 	s := registered(t, false)
 	must(t, s)(s.RegisterVolunteer(admin, station.RegisterVolunteerInput{VolunteerID: nid(10), Name: "赵", RegisteredOn: d("2025-01-01")}))
 	must(t, s)(s.FormTeam(admin, station.FormTeamInput{TeamID: nid(20), Name: "队", FormedOn: d("2025-03-03")}))
-	must(t, s)(s.RecordFunctions(admin, station.RecordFunctionsInput{EffectiveOn: d("2024-07-01"), Domains: []station.ServiceDomain{station.DomainChildWelfare}}))
+	must(t, s)(s.RecordFunctions(admin, station.RecordFunctionsInput{EffectiveOn: d("2024-07-01"), Domains: []domain.ServiceDomain{domain.ChildWelfare}}))
 	r := station.Compliance(s, d("2026-03-02"), station.Window{})
 	wantCheck(t, r, "station.compliance.volunteer_team_formed", true, "2025-03-03")
 	wantCheck(t, r, "station.compliance.functions_recorded", true, "2024-07-01")

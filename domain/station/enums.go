@@ -1,31 +1,5 @@
 package station
 
-// ServiceDomain is one of the eight service areas of a station (seed 001).
-// The values are stable strings stored in events.
-type ServiceDomain string
-
-// The eight service domains (DOMAIN.md §4, seed 001).
-const (
-	DomainSocialAssistance    ServiceDomain = "social_assistance"    // 社会救助
-	DomainElderlyCare         ServiceDomain = "elderly_care"         // 养老服务
-	DomainChildWelfare        ServiceDomain = "child_welfare"        // 儿童福利
-	DomainCommunityGovernance ServiceDomain = "community_governance" // 社区治理
-	DomainSocialAffairs       ServiceDomain = "social_affairs"       // 社会事务
-	DomainPublicSafety        ServiceDomain = "public_safety"        // 平安建设
-	DomainRuralRevitalization ServiceDomain = "rural_revitalization" // 乡村振兴
-	DomainEpidemicPrevention  ServiceDomain = "epidemic_prevention"  // 疫情防控
-)
-
-// ServiceDomains lists the eight domains in the seed's order.
-func ServiceDomains() []ServiceDomain {
-	return []ServiceDomain{DomainSocialAssistance, DomainElderlyCare, DomainChildWelfare,
-		DomainCommunityGovernance, DomainSocialAffairs, DomainPublicSafety,
-		DomainRuralRevitalization, DomainEpidemicPrevention}
-}
-
-// Valid reports whether d is one of ServiceDomains().
-func (d ServiceDomain) Valid() bool { return oneOf(d, ServiceDomains()) }
-
 // StaffRole is a person's role in a station (seed 000 §3(三), seed 002).
 type StaffRole string
 

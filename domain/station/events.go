@@ -59,8 +59,8 @@ type SiteRecorded struct {
 // StationFunctionsRecorded records the service domains the station offers
 // from EffectiveOn, replacing the earlier list.
 type StationFunctionsRecorded struct {
-	EffectiveOn value.Date      `json:"effective_on"`
-	Domains     []ServiceDomain `json:"domains"`
+	EffectiveOn value.Date             `json:"effective_on"`
+	Domains     []domain.ServiceDomain `json:"domains"`
 }
 
 // StaffPerson holds the personal fields of a staff member.
@@ -134,16 +134,16 @@ type VolunteerTeamFormed struct {
 // other activity. ContractID attributes it to a purchase-of-services
 // contract so that it counts toward that contract's targets.
 type ActivityHeld struct {
-	ActivityID      uuid.UUID     `json:"activity_id"`
-	Kind            ActivityKind  `json:"kind"`
-	Title           string        `json:"title"`
-	Date            value.Date    `json:"date"`
-	DurationMinutes int           `json:"duration_minutes"`
-	Attendance      int           `json:"attendance"`
-	ContractID      *uuid.UUID    `json:"contract_id,omitempty"`
-	ProjectID       *uuid.UUID    `json:"project_id,omitempty"`
-	Domain          ServiceDomain `json:"domain"`
-	Volunteers      []uuid.UUID   `json:"volunteers,omitempty"`
+	ActivityID      uuid.UUID            `json:"activity_id"`
+	Kind            ActivityKind         `json:"kind"`
+	Title           string               `json:"title"`
+	Date            value.Date           `json:"date"`
+	DurationMinutes int                  `json:"duration_minutes"`
+	Attendance      int                  `json:"attendance"`
+	ContractID      *uuid.UUID           `json:"contract_id,omitempty"`
+	ProjectID       *uuid.UUID           `json:"project_id,omitempty"`
+	Domain          domain.ServiceDomain `json:"domain"`
+	Volunteers      []uuid.UUID          `json:"volunteers,omitempty"`
 }
 
 // EventType implements domain.Payload.

@@ -31,7 +31,7 @@ func samples() []domain.Payload {
 		station.StationRegistered{StationID: st, Name: "江安镇社会工作服务站", Township: "江安镇", Pilot: true, RegisteredOn: value.MustParseDate("2021-11-01")},
 		station.PilotStatusChanged{Pilot: true, EffectiveOn: value.MustParseDate("2022-06-01")},
 		station.SiteRecorded{EffectiveOn: value.MustParseDate("2021-11-01"), ActivityAreaM2: 120, CounsellingRoom: true, GroupRoom: true, Address: "宜宾市江安县江安镇竹都大道88号民政办二楼"},
-		station.StationFunctionsRecorded{EffectiveOn: value.MustParseDate("2021-11-01"), Domains: []station.ServiceDomain{station.DomainSocialAssistance, station.DomainElderlyCare, station.DomainChildWelfare, station.DomainCommunityGovernance}},
+		station.StationFunctionsRecorded{EffectiveOn: value.MustParseDate("2021-11-01"), Domains: []domain.ServiceDomain{domain.SocialAssistance, domain.ElderlyCare, domain.ChildWelfare, domain.CommunityGovernance}},
 		station.StaffAssigned{StaffID: staff, AccountID: &account, Person: station.StaffPerson{Name: "王芳"}, Role: station.RoleResidentWorker,
 			Employment: station.FullTime, Education: station.EduBachelor, BirthDate: value.MustParseDate("1990-07-12"), SocialWorkDegree: true,
 			Certificate: station.CertIntermediate, StartDate: value.MustParseDate("2021-11-15")},
@@ -41,7 +41,7 @@ func samples() []domain.Payload {
 		station.VolunteerHoursLogged{VolunteerID: vol, Date: value.MustParseDate("2022-03-20"), Minutes: 150, ActivityID: &act},
 		station.VolunteerTeamFormed{TeamID: uuid.MustParse("0195f3a0-7c1e-7d2a-9b40-3c5d6e7f8b09"), Name: "江安镇邻里亲志愿服务队", FormedOn: value.MustParseDate("2022-03-05"), Members: []uuid.UUID{vol}},
 		station.ActivityHeld{ActivityID: act, Kind: station.ActivityCommunity, Title: "橙乡敬老、相伴暖冬关爱老人活动", Date: value.MustParseDate("2022-03-20"),
-			DurationMinutes: 150, Attendance: 46, ContractID: &contract, ProjectID: &project, Domain: station.DomainElderlyCare, Volunteers: []uuid.UUID{vol}},
+			DurationMinutes: 150, Attendance: 46, ContractID: &contract, ProjectID: &project, Domain: domain.ElderlyCare, Volunteers: []uuid.UUID{vol}},
 	}
 }
 

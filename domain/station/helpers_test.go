@@ -165,7 +165,7 @@ func compliant(tb failer) *station.State {
 	c := admin
 	step := must(tb, s)
 	step(s.RecordSite(c, station.RecordSiteInput{EffectiveOn: d("2024-01-15"), ActivityAreaM2: 60, CounsellingRoom: true, GroupRoom: true, Address: "江安县江安镇竹都大道1号"}))
-	step(s.RecordFunctions(c, station.RecordFunctionsInput{EffectiveOn: d("2024-01-15"), Domains: []station.ServiceDomain{station.DomainSocialAssistance, station.DomainElderlyCare}}))
+	step(s.RecordFunctions(c, station.RecordFunctionsInput{EffectiveOn: d("2024-01-15"), Domains: []domain.ServiceDomain{domain.SocialAssistance, domain.ElderlyCare}}))
 	head := station.AssignStaffInput{StaffID: nid(1), Name: "李明", Role: station.RoleStationHead, Employment: station.PartTime,
 		Education: station.EduBachelor, BirthDate: d("1975-05-05"), Certificate: station.CertNone, StartDate: d("2024-01-15")}
 	step(s.AssignStaff(c, head))
@@ -184,7 +184,7 @@ func compliant(tb failer) *station.State {
 func activity(id int, date string) station.HoldActivityInput {
 	return station.HoldActivityInput{
 		ActivityID: nid(id), Kind: station.ActivityGroupSession, Title: "留守老人益智小组", Date: d(date),
-		DurationMinutes: 90, Attendance: 12, Domain: station.DomainElderlyCare,
+		DurationMinutes: 90, Attendance: 12, Domain: domain.ElderlyCare,
 	}
 }
 

@@ -60,7 +60,7 @@ func TestStation_RandomCommands_NeverPanicAndFoldConsistently(t *testing.T) {
 					ActivityAreaM2: rapid.IntRange(-5, 80).Draw(t, "area"), Address: rapid.SampledFrom([]string{"", "地址"}).Draw(t, "addr")})
 			case 2:
 				ps, err = s.RecordFunctions(cmd, station.RecordFunctionsInput{EffectiveOn: drawDate(t, "date"),
-					Domains: rapid.SliceOfN(rapid.SampledFrom(append(station.ServiceDomains(), "x")), 0, 3).Draw(t, "domains")})
+					Domains: rapid.SliceOfN(rapid.SampledFrom(append(domain.ServiceDomains(), "x")), 0, 3).Draw(t, "domains")})
 			case 3:
 				ps, err = s.AssignStaff(cmd, station.AssignStaffInput{
 					StaffID: maybeNil(t, drawID(t, "staff")), Name: rapid.SampledFrom([]string{"", "王芳"}).Draw(t, "name"),
@@ -98,7 +98,7 @@ func TestStation_RandomCommands_NeverPanicAndFoldConsistently(t *testing.T) {
 					Kind:  rapid.SampledFrom(append(station.ActivityKinds(), "x")).Draw(t, "kind"),
 					Title: rapid.SampledFrom([]string{"", "小组"}).Draw(t, "title"), Date: drawDate(t, "date"),
 					DurationMinutes: rapid.IntRange(0, 200).Draw(t, "duration"), Attendance: rapid.IntRange(0, 30).Draw(t, "attendance"),
-					Domain:     rapid.SampledFrom(append(station.ServiceDomains(), "x")).Draw(t, "domain"),
+					Domain:     rapid.SampledFrom(append(domain.ServiceDomains(), "x")).Draw(t, "domain"),
 					Volunteers: rapid.SliceOfN(rapid.Custom(func(t *rapid.T) uuid.UUID { return drawID(t, "volunteer") }), 0, 2).Draw(t, "volunteers")})
 			}
 			if err != nil {
@@ -147,7 +147,7 @@ func TestCompliance_SinceMatchesDayByDayWalk(t *testing.T) {
 			case 0:
 				p = station.SiteRecorded{EffectiveOn: day("site"), ActivityAreaM2: rapid.IntRange(30, 50).Draw(t, "area"), Address: "地址"}
 			case 1:
-				p = station.StationFunctionsRecorded{EffectiveOn: day("fn"), Domains: []station.ServiceDomain{station.DomainElderlyCare}}
+				p = station.StationFunctionsRecorded{EffectiveOn: day("fn"), Domains: []domain.ServiceDomain{domain.ElderlyCare}}
 			case 2:
 				staff++
 				p = station.StaffAssigned{StaffID: nid(staff), Person: station.StaffPerson{Name: "人"},
@@ -166,7 +166,7 @@ func TestCompliance_SinceMatchesDayByDayWalk(t *testing.T) {
 			case 5:
 				p = station.VolunteerTeamFormed{TeamID: nid(200 + i), Name: "队", FormedOn: day("team")}
 			case 6:
-				p = station.ActivityHeld{ActivityID: nid(300 + i), Kind: station.ActivityOther, Title: "活动", Date: day("activity"), DurationMinutes: 60, Attendance: 5, Domain: station.DomainElderlyCare}
+				p = station.ActivityHeld{ActivityID: nid(300 + i), Kind: station.ActivityOther, Title: "活动", Date: day("activity"), DurationMinutes: 60, Attendance: 5, Domain: domain.ElderlyCare}
 			}
 			fold(t, &s, p)
 		}
