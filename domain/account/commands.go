@@ -207,8 +207,10 @@ func (s *State) ChangePassword(cmd domain.Cmd, in PasswordInput) ([]domain.Paylo
 	return []domain.Payload{PasswordChanged{AccountID: s.ID, PasswordHash: in.PasswordHash, Reset: !self}}, nil
 }
 
+// adminOnly lets an admin, or the service itself (RoleSystem, creating the
+// first admin), manage accounts.
 func adminOnly(cmd domain.Cmd, rule, verb string) error {
-	if cmd.Actor.Role != domain.RoleAdmin {
+	if cmd.Actor.Role != domain.RoleAdmin && cmd.Actor.Role != domain.RoleSystem {
 		return domain.Forbidden(rule, "", "only an admin may "+verb+" accounts")
 	}
 	return nil

@@ -1,0 +1,102 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"casework/api/service"
+	"casework/domain/casefile"
+)
+
+func (s *Server) caseRoutes() []route {
+	post := func(path string, h echo.HandlerFunc) route { return route{method: http.MethodPost, path: path, h: h} }
+	return []route{
+		post("/api/v1/cases", s.openCase),
+		{method: http.MethodGet, path: "/api/v1/cases/:id", h: s.getCase},
+		{method: http.MethodGet, path: "/api/v1/cases/:id/history", h: s.caseHistory},
+		post("/api/v1/cases/:id/household-checks", caseCmd(s, s.svc.RecordHouseholdCheck)),
+		post("/api/v1/cases/:id/assessments", caseCmd(s, s.svc.AssessNeeds)),
+		post("/api/v1/cases/:id/plans", caseCmd(s, s.svc.DraftPlan)),
+		post("/api/v1/cases/:id/services", caseCmd(s, s.svc.DeliverService)),
+		post("/api/v1/cases/:id/follow-ups", caseCmd(s, s.svc.RecordFollowUp)),
+		post("/api/v1/cases/:id/reviews", caseCmd(s, s.svc.ReviewCase)),
+		post("/api/v1/cases/:id/approval-requests", caseCmd(s, s.svc.RequestApproval)),
+		post("/api/v1/cases/:id/approvals", s.decideApproval),
+		post("/api/v1/cases/:id/closure", caseCmd(s, s.svc.CloseCase)),
+		post("/api/v1/cases/:id/reopen", caseCmd(s, s.svc.ReopenCase)),
+		post("/api/v1/cases/:id/archive", caseCmd(s, s.svc.ArchiveCase)),
+		post("/api/v1/cases/:id/reassignment", caseCmd(s, s.svc.ReassignCase)),
+	}
+}
+
+// caseCmd adapts a service command on a case to a handler.
+func caseCmd[I any](s *Server, f func(ctx context.Context, p service.Principal, opts service.Options, id uuid.UUID, in I) (service.Result, error)) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id, err := idParam(c, "id")
+		if err != nil {
+			return err
+		}
+		var in I
+		return runCommand(c, &in, "", func(p service.Principal, opts service.Options) (service.Result, error) {
+			return f(c.Request().Context(), p, opts, id, in)
+		})
+	}
+}
+
+func (s *Server) openCase(c echo.Context) error {
+	var in casefile.OpenInput
+	return runCommand(c, &in, "/api/v1/cases/{id}", func(p service.Principal, opts service.Options) (service.Result, error) {
+		return s.svc.OpenCase(c.Request().Context(), p, opts, in)
+	})
+}
+
+type approvalDecision struct {
+	Decision string `json:"decision"`
+	casefile.DecideApprovalInput
+}
+
+func (s *Server) decideApproval(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	var in approvalDecision
+	return runCommand(c, &in, "", func(p service.Principal, opts service.Options) (service.Result, error) {
+		return s.svc.DecideApproval(c.Request().Context(), p, opts, id, in.Decision == "approved", in.DecideApprovalInput)
+	})
+}
+
+func (s *Server) getCase(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	at, err := atParams(c)
+	if err != nil {
+		return err
+	}
+	v, err := s.svc.Case(c.Request().Context(), principal(c), id, at)
+	if err != nil {
+		return err
+	}
+	return renderState(c, v.Revision, v)
+}
+
+func (s *Server) caseHistory(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	pg, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	h, err := s.svc.CaseHistory(c.Request().Context(), principal(c), id, pg)
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, h)
+}

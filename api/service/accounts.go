@@ -1,0 +1,165 @@
+package service
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/google/uuid"
+
+	"casework/domain"
+	"casework/domain/account"
+)
+
+// AccountView is an account as admins see it (never its password hash).
+type AccountView struct {
+	ID          uuid.UUID   `json:"id"`
+	Username    string      `json:"username"`
+	DisplayName string      `json:"display_name"`
+	Role        domain.Role `json:"role"`
+	OrgUnit     string      `json:"org_unit"`
+	Disabled    bool        `json:"disabled"`
+	CreatedAt   time.Time   `json:"created_at"`
+}
+
+// CreateAccountInput is what an admin gives to create an account: the
+// password in clear, hashed here with argon2id and never stored.
+type CreateAccountInput struct {
+	Username    string      `json:"username"`
+	DisplayName string      `json:"display_name"`
+	Role        domain.Role `json:"role"`
+	OrgUnit     string      `json:"org_unit"`
+	Password    string      `json:"password"`
+}
+
+func checkPassword(field, pw string) error {
+	if len([]rune(pw)) < MinPasswordLength {
+		return domain.Invalid("account.password.min_length", field, "a password needs at least 10 characters")
+	}
+	if len(pw) > 256 {
+		return domain.Invalid("account.password.max_length", field, "a password has at most 256 bytes")
+	}
+	return nil
+}
+
+// CreateAccount creates an account with a unique username in the admin's
+// scope. Errors: ErrForbidden for non-admins; a Conflict
+// (account.create.username_unique) for a taken username; NotFoundError
+// for an org unit out of scope; rule errors of account.Create.
+func (s *Service) CreateAccount(ctx context.Context, p Principal, opts Options, in CreateAccountInput) (Result, error) {
+	if !can(p, domain.RoleAdmin) {
+		return Result{}, ErrForbidden
+	}
+	if err := checkPassword("password", in.Password); err != nil {
+		return Result{}, err
+	}
+	if err := s.checkUnit(p, in.OrgUnit, "org_unit"); err != nil {
+		return Result{}, err
+	}
+	if _, taken := s.dir.AccountByUsername(in.Username); taken {
+		return Result{}, domain.Conflict("account.create.username_unique", "username", "the username is taken")
+	}
+	hash, err := HashPassword(in.Password)
+	if err != nil {
+		return Result{}, err
+	}
+	return s.idempotent(ctx, p, opts, account.Category, newEventID(), func(id uuid.UUID) (Result, error) {
+		res, err := s.repos.accounts.execute(ctx, p, opts, command[account.State, *account.State]{
+			id: id, create: true,
+			authorize: func(*account.State, bool) error { return nil },
+			decide: func(_ *account.State, c domain.Cmd) ([]domain.Payload, error) {
+				return account.Create(c, id, account.CreateInput{Username: in.Username, DisplayName: in.DisplayName,
+					Role: in.Role, OrgUnit: in.OrgUnit, PasswordHash: hash})
+			},
+		})
+		if err == nil {
+			err = s.dir.WaitFor(ctx, res.Position)
+		}
+		return res, err
+	})
+}
+
+func (s *Service) accountCommand(ctx context.Context, p Principal, opts Options, id uuid.UUID, self bool, decide func(*account.State, domain.Cmd) ([]domain.Payload, error)) (Result, error) {
+	if !self && !can(p, domain.RoleAdmin) {
+		return Result{}, ErrForbidden
+	}
+	res, err := s.idempotent(ctx, p, opts, account.Category, id, func(id uuid.UUID) (Result, error) {
+		return s.repos.accounts.execute(ctx, p, opts, command[account.State, *account.State]{
+			id: id,
+			authorize: func(st *account.State, exists bool) error {
+				if !exists || (!(self && st.ID == p.AccountID) && !s.inScope(p, st.OrgUnit)) {
+					return ErrNotFound
+				}
+				return nil
+			},
+			decide: decide,
+		})
+	})
+	if err == nil {
+		err = s.dir.WaitFor(ctx, res.Position)
+	}
+	return res, err
+}
+
+// ChangeAccountRole changes an account's role and/or org unit.
+func (s *Service) ChangeAccountRole(ctx context.Context, p Principal, opts Options, id uuid.UUID, in account.ChangeRoleInput) (Result, error) {
+	if in.OrgUnit != "" {
+		if err := s.checkUnit(p, in.OrgUnit, "org_unit"); err != nil {
+			return Result{}, err
+		}
+	}
+	return s.accountCommand(ctx, p, opts, id, false, func(st *account.State, c domain.Cmd) ([]domain.Payload, error) {
+		return st.ChangeRole(c, in)
+	})
+}
+
+// DisableAccount stops an account from logging in; its tokens stop working
+// at once.
+func (s *Service) DisableAccount(ctx context.Context, p Principal, opts Options, id uuid.UUID, in account.ReasonInput) (Result, error) {
+	return s.accountCommand(ctx, p, opts, id, false, func(st *account.State, c domain.Cmd) ([]domain.Payload, error) {
+		return st.Disable(c, in)
+	})
+}
+
+// EnableAccount lets a disabled account log in again.
+func (s *Service) EnableAccount(ctx context.Context, p Principal, opts Options, id uuid.UUID, in account.ReasonInput) (Result, error) {
+	return s.accountCommand(ctx, p, opts, id, false, func(st *account.State, c domain.Cmd) ([]domain.Payload, error) {
+		return st.Enable(c, in)
+	})
+}
+
+// SetPasswordInput carries a new password in clear; it is hashed here.
+type SetPasswordInput struct {
+	Password string `json:"password"`
+}
+
+// SetPassword changes the caller's own password, or resets another's (admin).
+func (s *Service) SetPassword(ctx context.Context, p Principal, opts Options, id uuid.UUID, in SetPasswordInput) (Result, error) {
+	if err := checkPassword("password", in.Password); err != nil {
+		return Result{}, err
+	}
+	hash, err := HashPassword(in.Password)
+	if err != nil {
+		return Result{}, err
+	}
+	return s.accountCommand(ctx, p, opts, id, id == p.AccountID, func(st *account.State, c domain.Cmd) ([]domain.Payload, error) {
+		return st.ChangePassword(c, account.PasswordInput{PasswordHash: hash})
+	})
+}
+
+// Accounts lists the accounts in an admin's scope, by username.
+func (s *Service) Accounts(ctx context.Context, p Principal) ([]AccountView, error) {
+	if !can(p, domain.RoleAdmin) {
+		return nil, ErrForbidden
+	}
+	var out []AccountView
+	for _, a := range s.dir.Accounts() {
+		if !s.inScope(p, a.OrgUnit) {
+			continue
+		}
+		out = append(out, AccountView{ID: a.ID, Username: a.Username, DisplayName: a.DisplayName, Role: a.Role,
+			OrgUnit: a.OrgUnit, Disabled: a.Disabled, CreatedAt: a.CreatedAt})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Username < out[j].Username })
+	return out, nil
+}

@@ -1,0 +1,240 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"casework/domain"
+	"casework/eventstore"
+)
+
+// Options are the request facts a command carries besides its input.
+type Options struct {
+	// IfMatch, when set, is the revision the caller last saw (the ETag):
+	// the command fails with a *PreconditionError if the stream moved on.
+	IfMatch *uint64
+	// IdempotencyKey and RequestHash make a retried request append
+	// nothing and answer the original result (see idempotency.go).
+	IdempotencyKey string
+	RequestHash    string
+	CorrelationID  string
+	CausationID    string
+	// Reason is the free-text why of the step, kept in event metadata.
+	Reason string
+	// OccurredAt is when the step happened in the field; zero means now.
+	OccurredAt time.Time
+}
+
+// Result is what a command answers: the aggregate, its new revision (the
+// ETag) and the global position of its last event (for read-your-writes).
+type Result struct {
+	ID       uuid.UUID `json:"id"`
+	Stream   string    `json:"stream"`
+	Revision uint64    `json:"revision"`
+	Position uint64    `json:"position"`
+	Events   int       `json:"events"`
+	// Replayed is true when the result is the stored answer to an earlier
+	// request with the same Idempotency-Key.
+	Replayed bool `json:"-"`
+}
+
+const maxRetries = 5
+
+// repo loads aggregates of one category, keeping folded states in memory
+// so that a command reads only the events it has not folded yet.
+type repo[S any, PS interface {
+	*S
+	Applier
+}] struct {
+	svc      *Service
+	category string
+	mu       sync.Mutex
+	entries  map[string]*entry[S]
+	max      int
+}
+
+type entry[S any] struct {
+	mu      sync.Mutex
+	state   S
+	version uint64 // events folded: the next revision
+	last    time.Time
+}
+
+func newRepo[S any, PS interface {
+	*S
+	Applier
+}](svc *Service, category string, max int) *repo[S, PS] {
+	return &repo[S, PS]{svc: svc, category: category, entries: map[string]*entry[S]{}, max: max}
+}
+
+func (r *repo[S, PS]) entry(stream string) *entry[S] {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	e := r.entries[stream]
+	if e == nil {
+		if len(r.entries) >= r.max {
+			// Forget about a quarter; an evicted entry still in use by a
+			// command stays valid for it, the store arbitrates.
+			n := r.max / 4
+			for k := range r.entries {
+				if n == 0 {
+					break
+				}
+				delete(r.entries, k)
+				n--
+			}
+		}
+		e = &entry[S]{}
+		r.entries[stream] = e
+	}
+	return e
+}
+
+// refresh folds the events appended since e was last brought up to date.
+// The caller holds e.mu.
+func (r *repo[S, PS]) refresh(ctx context.Context, stream string, e *entry[S]) error {
+	for {
+		evs, err := r.svc.store.ReadStream(ctx, stream, eventstore.ReadStreamOptions{From: e.version, Limit: 512})
+		if errors.Is(err, eventstore.ErrStreamNotFound) {
+			if e.version > 0 {
+				return fmt.Errorf("load %s: stream vanished at revision %d", stream, e.version)
+			}
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("load %s: %w", stream, err)
+		}
+		for i := range evs {
+			de, err := toDomain(r.svc.reg, &evs[i])
+			if err != nil {
+				return fmt.Errorf("load %s: %w", stream, err)
+			}
+			PS(&e.state).Apply(de)
+			e.version = evs[i].Revision + 1
+		}
+		if len(evs) < 512 {
+			e.last = time.Now()
+			return nil
+		}
+	}
+}
+
+// read folds the stream and calls view with the state while holding the
+// entry, so that view may render it safely. version is the number of
+// events folded (0: the stream does not exist).
+func (r *repo[S, PS]) read(ctx context.Context, id uuid.UUID, view func(s PS, version uint64) error) error {
+	stream := eventstore.StreamName(r.category, id)
+	e := r.entry(stream)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if err := r.refresh(ctx, stream, e); err != nil {
+		return err
+	}
+	return view(PS(&e.state), e.version)
+}
+
+// command is one decision on an aggregate: authorize on the folded state
+// (return ErrNotFound to hide it), then decide the new events.
+type command[S any, PS interface {
+	*S
+	Applier
+}] struct {
+	id        uuid.UUID
+	create    bool // the stream must not exist yet
+	authorize func(s PS, exists bool) error
+	decide    func(s PS, cmd domain.Cmd) ([]domain.Payload, error)
+}
+
+// execute runs the command path: load (fold), authorize, check If-Match,
+// decide, append with the expected revision; on a conflict without
+// If-Match it reloads and decides again, a bounded number of times.
+func (r *repo[S, PS]) execute(ctx context.Context, p Principal, opts Options, c command[S, PS]) (Result, error) {
+	stream := eventstore.StreamName(r.category, c.id)
+	e := r.entry(stream)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for attempt := 0; ; attempt++ {
+		if err := r.refresh(ctx, stream, e); err != nil {
+			return Result{}, err
+		}
+		exists := e.version > 0
+		state := PS(&e.state)
+		if c.create && exists {
+			return Result{}, domain.Conflict(r.category+".create.exists", "id", "a record with this id already exists")
+		}
+		if !c.create && !exists {
+			return Result{}, ErrNotFound
+		}
+		if err := c.authorize(state, exists); err != nil {
+			return Result{}, err
+		}
+		if opts.IfMatch != nil && (!exists || *opts.IfMatch != e.version-1) {
+			return Result{}, &PreconditionError{Current: e.version - 1, Exists: exists}
+		}
+		now := r.svc.now()
+		payloads, err := c.decide(state, domain.Cmd{Actor: p.Actor(), Now: now})
+		if err != nil {
+			return Result{}, err
+		}
+		if len(payloads) == 0 {
+			return Result{ID: c.id, Stream: stream, Revision: e.version - 1}, nil
+		}
+		evs, err := r.svc.encode(p, opts, now, payloads)
+		if err != nil {
+			return Result{}, err
+		}
+		expected := eventstore.NoStream
+		if exists {
+			expected = eventstore.Exact(e.version - 1)
+		}
+		start := time.Now()
+		res, err := r.svc.store.Append(ctx, stream, expected, evs...)
+		r.svc.metrics.appendDone(time.Since(start), err)
+		var wrong *eventstore.WrongExpectedRevisionError
+		if errors.As(err, &wrong) {
+			if opts.IfMatch != nil {
+				cur, ok := wrong.ActualRevision()
+				return Result{}, &PreconditionError{Current: cur, Exists: ok}
+			}
+			if attempt < maxRetries {
+				r.svc.metrics.retried()
+				continue
+			}
+			return Result{}, ErrConcurrency
+		}
+		if err != nil {
+			return Result{}, fmt.Errorf("append %s: %w", stream, err)
+		}
+		return Result{ID: c.id, Stream: stream, Revision: res.LastRevision, Position: res.LastPosition, Events: len(evs)}, nil
+	}
+}
+
+// encode turns payloads into events with the principal's metadata.
+func (s *Service) encode(p Principal, opts Options, now time.Time, payloads []domain.Payload) ([]eventstore.EventData, error) {
+	occurred := opts.OccurredAt
+	if occurred.IsZero() {
+		occurred = now
+	}
+	out := make([]eventstore.EventData, len(payloads))
+	for i, pl := range payloads {
+		name, schema, data, err := s.reg.Encode(pl)
+		if err != nil {
+			return nil, err
+		}
+		md := eventstore.Metadata{
+			Actor: p.AccountID.String(), Role: string(p.Role), OrgUnit: p.OrgUnit.String(),
+			CorrelationID: opts.CorrelationID, CausationID: opts.CausationID, Reason: opts.Reason,
+			Schema: schema, OccurredAt: occurred.UTC(),
+		}
+		if opts.IdempotencyKey != "" {
+			md.Extra = map[string]string{"idempotency": idempotencyStream(p, opts.IdempotencyKey)}
+		}
+		out[i] = eventstore.EventData{ID: newEventID(), Type: name, Data: data, Metadata: md}
+	}
+	return out, nil
+}

@@ -1,0 +1,228 @@
+package service
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+
+	"casework/domain"
+	"casework/domain/casefile"
+	"casework/domain/org"
+	"casework/eventstore"
+)
+
+// caseAccess hides cases the principal may not read (ErrNotFound) and
+// refuses writes by readers (ErrForbidden).
+func (s *Service) caseAccess(p Principal, st *casefile.State, exists, write bool) error {
+	if !can(p, caseReaders...) || !exists || !s.inScope(p, st.StationID) {
+		return ErrNotFound
+	}
+	if write && !can(p, caseWriters...) {
+		return ErrForbidden
+	}
+	return nil
+}
+
+// OpenCase records intake of a new case at the principal's station (or the
+// station named in the input, which must be in scope).
+// Errors: ErrNotFound (role may not see cases, or the station is out of
+// scope or not a station), ErrForbidden, rule errors of casefile.Open.
+func (s *Service) OpenCase(ctx context.Context, p Principal, opts Options, in casefile.OpenInput) (Result, error) {
+	if !can(p, caseReaders...) {
+		return Result{}, ErrNotFound
+	}
+	if !can(p, caseWriters...) {
+		return Result{}, ErrForbidden
+	}
+	if in.StationID == "" && p.Role != domain.RoleSystem {
+		in.StationID = p.OrgUnit.String()
+	}
+	if err := s.checkUnit(p, in.StationID, "station_id", org.KindStation); err != nil {
+		return Result{}, err
+	}
+	return s.idempotent(ctx, p, opts, casefile.Category, newEventID(), func(id uuid.UUID) (Result, error) {
+		return s.repos.cases.execute(ctx, p, opts, command[casefile.State, *casefile.State]{
+			id: id, create: true,
+			authorize: func(*casefile.State, bool) error { return nil },
+			decide: func(_ *casefile.State, cmd domain.Cmd) ([]domain.Payload, error) {
+				return casefile.Open(cmd, id, in)
+			},
+		})
+	})
+}
+
+// checkUnit requires unit to be an org unit of one of kinds in p's scope.
+// A malformed or unknown unit, or one out of scope, is a 404-class error
+// naming the field, so that the caller learns nothing of other subtrees.
+func (s *Service) checkUnit(p Principal, unit, field string, kinds ...org.Kind) error {
+	id, err := uuid.Parse(unit)
+	if err != nil {
+		return &FieldError{Field: field, Rule: "org_unit.format", Message: "must be the UUID of an org unit"}
+	}
+	u, ok := s.dir.Unit(id)
+	if !ok || !s.inScope(p, unit) {
+		return &NotFoundError{Field: field, Message: "no such org unit in your scope"}
+	}
+	for _, k := range kinds {
+		if u.Kind == k {
+			return nil
+		}
+	}
+	if len(kinds) == 0 {
+		return nil
+	}
+	return &FieldError{Field: field, Rule: "org_unit.kind", Message: "the org unit is a " + string(u.Kind) + ", not a " + string(kinds[0])}
+}
+
+// caseCommand runs decide on an existing case the principal may write.
+func (s *Service) caseCommand(ctx context.Context, p Principal, opts Options, id uuid.UUID, decide func(*casefile.State, domain.Cmd) ([]domain.Payload, error)) (Result, error) {
+	if !can(p, caseReaders...) {
+		return Result{}, ErrNotFound
+	}
+	return s.idempotent(ctx, p, opts, casefile.Category, id, func(id uuid.UUID) (Result, error) {
+		return s.repos.cases.execute(ctx, p, opts, command[casefile.State, *casefile.State]{
+			id: id,
+			authorize: func(st *casefile.State, exists bool) error {
+				return s.caseAccess(p, st, exists, true)
+			},
+			decide: decide,
+		})
+	})
+}
+
+// RecordHouseholdCheck records a household economic check, judged against
+// the minimum-living standards the service is configured with (the input's
+// standards are ignored: the client does not choose the rule).
+func (s *Service) RecordHouseholdCheck(ctx context.Context, p Principal, opts Options, id uuid.UUID, in casefile.HouseholdCheckInput) (Result, error) {
+	in.Standards = nil
+	if s.cfg.Standards != nil {
+		in.Standards = s.cfg.Standards()
+	}
+	return s.caseCommand(ctx, p, opts, id, func(st *casefile.State, c domain.Cmd) ([]domain.Payload, error) {
+		return st.RecordHouseholdCheck(c, in)
+	})
+}
+
+// AssessNeeds records a needs assessment.
+func (s *Service) AssessNeeds(ctx context.Context, p Principal, opts Options, id uuid.UUID, in casefile.AssessInput) (Result, error) {
+	return s.caseCommand(ctx, p, opts, id, func(st *casefile.State, c domain.Cmd) ([]domain.Payload, error) {
+		return st.AssessNeeds(c, in)
+	})
+}
+
+// DraftPlan records a service plan.
+func (s *Service) DraftPlan(ctx context.Context, p Principal, opts Options, id uuid.UUID, in casefile.PlanInput) (Result, error) {
+	return s.caseCommand(ctx, p, opts, id, func(st *casefile.State, c domain.Cmd) ([]domain.Payload, error) {
+		return st.DraftPlan(c, in)
+	})
+}
+
+// DeliverService records a service delivered to the client.
+func (s *Service) DeliverService(ctx context.Context, p Principal, opts Options, id uuid.UUID, in casefile.DeliverInput) (Result, error) {
+	return s.caseCommand(ctx, p, opts, id, func(st *casefile.State, c domain.Cmd) ([]domain.Payload, error) {
+		return st.DeliverService(c, in)
+	})
+}
+
+// RecordFollowUp records a follow-up visit.
+func (s *Service) RecordFollowUp(ctx context.Context, p Principal, opts Options, id uuid.UUID, in casefile.FollowUpInput) (Result, error) {
+	return s.caseCommand(ctx, p, opts, id, func(st *casefile.State, c domain.Cmd) ([]domain.Payload, error) {
+		return st.RecordFollowUp(c, in)
+	})
+}
+
+// ReviewCase records a case review.
+func (s *Service) ReviewCase(ctx context.Context, p Principal, opts Options, id uuid.UUID, in casefile.ReviewInput) (Result, error) {
+	return s.caseCommand(ctx, p, opts, id, func(st *casefile.State, c domain.Cmd) ([]domain.Payload, error) {
+		return st.Review(c, in)
+	})
+}
+
+// RequestApproval asks a supervisor to approve the assessment, the plan or
+// the closure.
+func (s *Service) RequestApproval(ctx context.Context, p Principal, opts Options, id uuid.UUID, in casefile.RequestApprovalInput) (Result, error) {
+	return s.caseCommand(ctx, p, opts, id, func(st *casefile.State, c domain.Cmd) ([]domain.Payload, error) {
+		return st.RequestApproval(c, in)
+	})
+}
+
+// DecideApproval grants or rejects a pending approval.
+func (s *Service) DecideApproval(ctx context.Context, p Principal, opts Options, id uuid.UUID, grant bool, in casefile.DecideApprovalInput) (Result, error) {
+	return s.caseCommand(ctx, p, opts, id, func(st *casefile.State, c domain.Cmd) ([]domain.Payload, error) {
+		if grant {
+			return st.GrantApproval(c, in)
+		}
+		return st.RejectApproval(c, in)
+	})
+}
+
+// CloseCase closes a case with an approved closure.
+func (s *Service) CloseCase(ctx context.Context, p Principal, opts Options, id uuid.UUID, in casefile.CloseInput) (Result, error) {
+	return s.caseCommand(ctx, p, opts, id, func(st *casefile.State, c domain.Cmd) ([]domain.Payload, error) {
+		return st.Close(c, in)
+	})
+}
+
+// ReopenCase reopens a closed case.
+func (s *Service) ReopenCase(ctx context.Context, p Principal, opts Options, id uuid.UUID, in casefile.ReasonInput) (Result, error) {
+	return s.caseCommand(ctx, p, opts, id, func(st *casefile.State, c domain.Cmd) ([]domain.Payload, error) {
+		return st.Reopen(c, in)
+	})
+}
+
+// ArchiveCase archives a closed case.
+func (s *Service) ArchiveCase(ctx context.Context, p Principal, opts Options, id uuid.UUID, in casefile.ArchiveInput) (Result, error) {
+	return s.caseCommand(ctx, p, opts, id, func(st *casefile.State, c domain.Cmd) ([]domain.Payload, error) {
+		return st.Archive(c, in)
+	})
+}
+
+// ReassignCase hands a case to another worker of its station.
+func (s *Service) ReassignCase(ctx context.Context, p Principal, opts Options, id uuid.UUID, in casefile.ReassignInput) (Result, error) {
+	return s.caseCommand(ctx, p, opts, id, func(st *casefile.State, c domain.Cmd) ([]domain.Payload, error) {
+		return st.Reassign(c, in)
+	})
+}
+
+// Case returns the case's state now or at a past revision or time, with
+// its revision. Errors: ErrNotFound (absent, out of scope, or a role that
+// may not read cases).
+func (s *Service) Case(ctx context.Context, p Principal, id uuid.UUID, at At) (CaseView, error) {
+	if !can(p, caseReaders...) {
+		return CaseView{}, ErrNotFound
+	}
+	var out CaseView
+	render := func(st *casefile.State, version uint64) error {
+		if err := s.caseAccess(p, st, version > 0, false); err != nil {
+			return err
+		}
+		out = newCaseView(st, version-1)
+		return nil
+	}
+	if at.IsNow() {
+		return out, s.repos.cases.read(ctx, id, render)
+	}
+	// A past state is shown only if the case is in scope now.
+	if err := s.repos.cases.read(ctx, id, func(st *casefile.State, v uint64) error {
+		return s.caseAccess(p, st, v > 0, false)
+	}); err != nil {
+		return CaseView{}, err
+	}
+	st, version, err := foldAt[casefile.State](ctx, s, eventstore.StreamName(casefile.Category, id), at)
+	if err != nil {
+		return CaseView{}, err
+	}
+	if version == 0 {
+		return CaseView{}, &NotFoundError{Field: "as_of", Message: "the case did not exist yet at that point"}
+	}
+	out = newCaseView(st, version-1)
+	return out, nil
+}
+
+// CaseHistory returns a page of the case's events.
+func (s *Service) CaseHistory(ctx context.Context, p Principal, id uuid.UUID, pg Page) (HistoryPage, error) {
+	if _, err := s.Case(ctx, p, id, At{}); err != nil {
+		return HistoryPage{}, err
+	}
+	return s.history(ctx, eventstore.StreamName(casefile.Category, id), pg)
+}
