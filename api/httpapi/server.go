@@ -81,6 +81,21 @@ func New(svc *service.Service, cfg Config) (*Server, error) {
 	return s, nil
 }
 
+// RouteInfo names one route of the API, for tests that walk them all.
+type RouteInfo struct {
+	Method, Path string
+	Public       bool
+}
+
+// Routes lists the API's routes (echo syntax: /api/v1/cases/:id).
+func (s *Server) Routes() []RouteInfo {
+	var out []RouteInfo
+	for _, r := range s.routes() {
+		out = append(out, RouteInfo{Method: r.method, Path: r.path, Public: r.public})
+	}
+	return out
+}
+
 // Handler returns the server as an http.Handler.
 func (s *Server) Handler() http.Handler { return s.e }
 
@@ -88,7 +103,10 @@ func (s *Server) routes() []route {
 	var rs []route
 	rs = append(rs, s.authRoutes()...)
 	rs = append(rs, s.caseRoutes()...)
-	rs = append(rs, s.extraRoutes()...)
+	rs = append(rs, s.referralRoutes()...)
+	rs = append(rs, s.contractRoutes()...)
+	rs = append(rs, s.stationRoutes()...)
+	rs = append(rs, s.orgRoutes()...)
 	return rs
 }
 

@@ -1,3 +1,0 @@
-package httpapi
-
-func (s *Server) extraRoutes() []route { return nil }
