@@ -1,0 +1,286 @@
+package service
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"casework/domain"
+	"casework/domain/contract"
+	"casework/domain/org"
+	"casework/domain/value"
+	"casework/eventstore"
+)
+
+// contractReaders may read contracts in their scope. Agency workers and
+// admins may not: they get 404 for every contract.
+var contractReaders = []domain.Role{domain.RoleBureauOfficer, domain.RoleCountyManager, domain.RoleAuditor,
+	domain.RoleSupervisor, domain.RoleSocialWorker, domain.RoleEvaluator}
+
+// contractVisible reports whether p may see the contract: its bureau or one
+// of its covered stations lies in p's scope. An evaluator sees the
+// contracts it evaluates, those covering a station of the county (or city)
+// it hangs under; the bureau alone does not make a contract visible to it.
+func (s *Service) contractVisible(p Principal, st *contract.State) bool {
+	if p.Role == domain.RoleSystem {
+		return true
+	}
+	if p.Role != domain.RoleEvaluator && s.inScope(p, st.BureauUnit) {
+		return true
+	}
+	for _, station := range st.Stations {
+		if s.inScope(p, station) {
+			return true
+		}
+	}
+	return false
+}
+
+// contractAccess hides contracts the principal may not read (ErrNotFound).
+// Who may change what is the domain's to decide (it answers Forbidden with
+// the rule), so a write needs only visibility here.
+func (s *Service) contractAccess(p Principal, st *contract.State, exists bool) error {
+	if !can(p, contractReaders...) || !exists || !s.contractVisible(p, st) {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// OpenProcurement opens the procurement of a new contract stream. The
+// bureau unit defaults to the principal's org unit; it and every covered
+// station must be units of that kind in the principal's scope.
+// Errors: ErrNotFound (a role that may not read contracts, or a unit out of
+// scope: *NotFoundError), *FieldError (a malformed unit or one of another
+// kind), rule errors of contract.Open (contract.open.bureau_officer_only
+// for anyone but an officer of that bureau).
+func (s *Service) OpenProcurement(ctx context.Context, p Principal, opts Options, in contract.OpenInput) (Result, error) {
+	if !can(p, contractReaders...) {
+		return Result{}, ErrNotFound
+	}
+	if in.BureauUnit == "" && p.Role != domain.RoleSystem {
+		in.BureauUnit = p.OrgUnit.String()
+	}
+	if err := s.checkUnit(p, in.BureauUnit, "bureau_unit", org.KindBureau); err != nil {
+		return Result{}, err
+	}
+	for i, st := range in.Stations {
+		if st == "" {
+			continue // the domain names the rule
+		}
+		if err := s.checkUnit(p, st, fmt.Sprintf("stations[%d]", i), org.KindStation); err != nil {
+			return Result{}, err
+		}
+	}
+	return s.idempotent(ctx, p, opts, contract.Category, newEventID(), func(id uuid.UUID) (Result, error) {
+		return s.repos.contracts.execute(ctx, p, opts, command[contract.State, *contract.State]{
+			id: id, create: true,
+			authorize: func(*contract.State, bool) error { return nil },
+			decide: func(_ *contract.State, cmd domain.Cmd) ([]domain.Payload, error) {
+				return contract.Open(cmd, id, in)
+			},
+		})
+	})
+}
+
+// contractCommand runs decide on an existing contract the principal may see.
+func (s *Service) contractCommand(ctx context.Context, p Principal, opts Options, id uuid.UUID, decide func(*contract.State, domain.Cmd) ([]domain.Payload, error)) (Result, error) {
+	if !can(p, contractReaders...) {
+		return Result{}, ErrNotFound
+	}
+	return s.idempotent(ctx, p, opts, contract.Category, id, func(id uuid.UUID) (Result, error) {
+		return s.repos.contracts.execute(ctx, p, opts, command[contract.State, *contract.State]{
+			id: id,
+			authorize: func(st *contract.State, exists bool) error {
+				return s.contractAccess(p, st, exists)
+			},
+			decide: decide,
+		})
+	})
+}
+
+// AwardContract awards the contract to a contractor: contractor_unit must be
+// an open org unit of kind contractor in the principal's scope. An empty
+// contractor name or credit code is taken from the unit's registration; a
+// credit code that differs from the registered one is refused
+// (contract.award.credit_code_matches_unit, *FieldError).
+// Errors: ErrNotFound, *NotFoundError, *FieldError, rule errors of
+// contract.State.Award.
+func (s *Service) AwardContract(ctx context.Context, p Principal, opts Options, id uuid.UUID, in contract.AwardInput) (Result, error) {
+	if !can(p, contractReaders...) {
+		return Result{}, ErrNotFound
+	}
+	if err := s.fillContractor(p, &in); err != nil {
+		return Result{}, err
+	}
+	return s.contractCommand(ctx, p, opts, id, func(st *contract.State, c domain.Cmd) ([]domain.Payload, error) {
+		return st.Award(c, in)
+	})
+}
+
+// fillContractor checks the awarded unit against the directory and fills
+// what the registration already says.
+func (s *Service) fillContractor(p Principal, in *contract.AwardInput) error {
+	if in.ContractorUnit == "" {
+		return nil // the domain names the rule
+	}
+	if err := s.checkUnit(p, in.ContractorUnit, "contractor_unit", org.KindContractor); err != nil {
+		return err
+	}
+	u, _ := s.dir.Unit(uuid.MustParse(in.ContractorUnit))
+	if u.Closed {
+		return &FieldError{Field: "contractor_unit", Rule: "org_unit.open", Message: "the contractor's org unit is closed"}
+	}
+	if in.ContractorName == "" {
+		in.ContractorName = u.Name
+	}
+	if in.CreditCode == "" {
+		in.CreditCode = u.CreditCode.String()
+	} else if cc, err := value.ParseCreditCode(in.CreditCode); err == nil && !u.CreditCode.IsZero() && cc != u.CreditCode {
+		return &FieldError{Field: "credit_code", Rule: "contract.award.credit_code_matches_unit",
+			Message: "the credit code differs from the contractor's registered code " + u.CreditCode.String()}
+	}
+	return nil
+}
+
+// SignAgreement signs the tripartite agreement of the next cycle year.
+// Errors: ErrNotFound, rule errors of contract.State.Sign.
+func (s *Service) SignAgreement(ctx context.Context, p Principal, opts Options, id uuid.UUID, in contract.SignInput) (Result, error) {
+	return s.contractCommand(ctx, p, opts, id, func(st *contract.State, c domain.Cmd) ([]domain.Payload, error) {
+		return st.Sign(c, in)
+	})
+}
+
+// SubmitContractReport records a report of the contractor side.
+// Errors: ErrNotFound, rule errors of contract.State.SubmitReport.
+func (s *Service) SubmitContractReport(ctx context.Context, p Principal, opts Options, id uuid.UUID, in contract.ReportInput) (Result, error) {
+	return s.contractCommand(ctx, p, opts, id, func(st *contract.State, c domain.Cmd) ([]domain.Payload, error) {
+		return st.SubmitReport(c, in)
+	})
+}
+
+// RecordContractInspection records a supervision or inspection visit.
+// Errors: ErrNotFound, rule errors of contract.State.RecordInspection.
+func (s *Service) RecordContractInspection(ctx context.Context, p Principal, opts Options, id uuid.UUID, in contract.InspectInput) (Result, error) {
+	return s.contractCommand(ctx, p, opts, id, func(st *contract.State, c domain.Cmd) ([]domain.Payload, error) {
+		return st.RecordInspection(c, in)
+	})
+}
+
+// ChangeContractStaffing records the resident workers in place at a station.
+// Errors: ErrNotFound, rule errors of contract.State.ChangeStaffing
+// (contract.subcontracting.prohibited for staff of another employer).
+func (s *Service) ChangeContractStaffing(ctx context.Context, p Principal, opts Options, id uuid.UUID, in contract.StaffingInput) (Result, error) {
+	return s.contractCommand(ctx, p, opts, id, func(st *contract.State, c domain.Cmd) ([]domain.Payload, error) {
+		return st.ChangeStaffing(c, in)
+	})
+}
+
+// DeclareSubcontract is a request to subcontract the service. It is always
+// refused: contract.subcontracting.prohibited (409) for a contract the
+// principal may see, ErrNotFound otherwise.
+func (s *Service) DeclareSubcontract(ctx context.Context, p Principal, opts Options, id uuid.UUID, in contract.SubcontractInput) (Result, error) {
+	return s.contractCommand(ctx, p, opts, id, func(st *contract.State, c domain.Cmd) ([]domain.Payload, error) {
+		return st.DeclareSubcontract(c, in)
+	})
+}
+
+// BudgetContractFunds adds budget lines to the current cycle year.
+// Errors: ErrNotFound, rule errors of contract.State.Budget.
+func (s *Service) BudgetContractFunds(ctx context.Context, p Principal, opts Options, id uuid.UUID, in contract.BudgetInput) (Result, error) {
+	return s.contractCommand(ctx, p, opts, id, func(st *contract.State, c domain.Cmd) ([]domain.Payload, error) {
+		return st.Budget(c, in)
+	})
+}
+
+// DisburseContractFunds pays out of one budget line.
+// Errors: ErrNotFound, rule errors of contract.State.Disburse
+// (contract.disburse.within_line beyond the line's remaining amount).
+func (s *Service) DisburseContractFunds(ctx context.Context, p Principal, opts Options, id uuid.UUID, in contract.DisburseInput) (Result, error) {
+	return s.contractCommand(ctx, p, opts, id, func(st *contract.State, c domain.Cmd) ([]domain.Payload, error) {
+		return st.Disburse(c, in)
+	})
+}
+
+// EvaluateContract records the third-party evaluation of a cycle year in
+// the name of the principal's own org unit.
+// Errors: ErrNotFound, rule errors of contract.State.Evaluate.
+func (s *Service) EvaluateContract(ctx context.Context, p Principal, opts Options, id uuid.UUID, in contract.EvaluateInput) (Result, error) {
+	return s.contractCommand(ctx, p, opts, id, func(st *contract.State, c domain.Cmd) ([]domain.Payload, error) {
+		return st.Evaluate(c, in)
+	})
+}
+
+// RenewContract decides to sign the next cycle year after a passing
+// evaluation. Errors: ErrNotFound, rule errors of contract.State.Renew
+// (contract.renew.requires_passed_evaluation).
+func (s *Service) RenewContract(ctx context.Context, p Principal, opts Options, id uuid.UUID, in contract.DecisionInput) (Result, error) {
+	return s.contractCommand(ctx, p, opts, id, func(st *contract.State, c domain.Cmd) ([]domain.Payload, error) {
+		return st.Renew(c, in)
+	})
+}
+
+// DeclineContractRenewal ends the contract without renewal.
+// Errors: ErrNotFound, rule errors of contract.State.NotRenew.
+func (s *Service) DeclineContractRenewal(ctx context.Context, p Principal, opts Options, id uuid.UUID, in contract.DecisionInput) (Result, error) {
+	return s.contractCommand(ctx, p, opts, id, func(st *contract.State, c domain.Cmd) ([]domain.Payload, error) {
+		return st.NotRenew(c, in)
+	})
+}
+
+// TerminateContract ends the contract early for breach.
+// Errors: ErrNotFound, rule errors of contract.State.Terminate.
+func (s *Service) TerminateContract(ctx context.Context, p Principal, opts Options, id uuid.UUID, in contract.TerminateInput) (Result, error) {
+	return s.contractCommand(ctx, p, opts, id, func(st *contract.State, c domain.Cmd) ([]domain.Payload, error) {
+		return st.Terminate(c, in)
+	})
+}
+
+// Contract returns the contract's state now or at a past revision or time,
+// with report statuses, staffing and the next deadline judged as of the
+// day of ?as_of, or today for the current state or a past revision.
+// Errors: ErrNotFound (absent, not visible, or a role that may not read
+// contracts), *NotFoundError when the contract did not exist at that point.
+func (s *Service) Contract(ctx context.Context, p Principal, id uuid.UUID, at At) (ContractView, error) {
+	if !can(p, contractReaders...) {
+		return ContractView{}, ErrNotFound
+	}
+	asOf := value.DateOf(s.now())
+	if at.AsOf != nil {
+		asOf = value.DateOf(*at.AsOf)
+	}
+	var out ContractView
+	render := func(st *contract.State, version uint64) error {
+		if err := s.contractAccess(p, st, version > 0); err != nil {
+			return err
+		}
+		out = newContractView(st, version-1, asOf)
+		return nil
+	}
+	if at.IsNow() {
+		return out, s.repos.contracts.read(ctx, id, render)
+	}
+	// A past state is shown only if the contract is visible now.
+	if err := s.repos.contracts.read(ctx, id, func(st *contract.State, v uint64) error {
+		return s.contractAccess(p, st, v > 0)
+	}); err != nil {
+		return ContractView{}, err
+	}
+	st, version, err := foldAt[contract.State](ctx, s, eventstore.StreamName(contract.Category, id), at)
+	if err != nil {
+		return ContractView{}, err
+	}
+	if version == 0 {
+		return ContractView{}, &NotFoundError{Field: "as_of", Message: "the contract did not exist yet at that point"}
+	}
+	return newContractView(st, version-1, asOf), nil
+}
+
+// ContractHistory returns a page of the contract's events: the auditor's
+// replay of its lifecycle. Errors: those of Contract.
+func (s *Service) ContractHistory(ctx context.Context, p Principal, id uuid.UUID, pg Page) (HistoryPage, error) {
+	if _, err := s.Contract(ctx, p, id, At{}); err != nil {
+		return HistoryPage{}, err
+	}
+	return s.history(ctx, eventstore.StreamName(contract.Category, id), pg)
+}
