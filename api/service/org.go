@@ -23,8 +23,8 @@ type OrgUnitView struct {
 // RegisterOrgUnit registers a unit of the hierarchy or an external unit
 // (bureau, contractor, evaluator, agency) under a parent in the admin's
 // scope. Only admins (and the service itself) may.
-// Errors: ErrNotFound for a role that may not manage the tree or a parent
-// out of scope; rule errors of org.Register.
+// Errors: ErrForbidden for a role that may not manage the tree;
+// NotFoundError for a parent out of scope; rule errors of org.Register.
 func (s *Service) RegisterOrgUnit(ctx context.Context, p Principal, opts Options, in org.RegisterInput) (Result, error) {
 	if !can(p, domain.RoleAdmin) {
 		return Result{}, ErrForbidden
