@@ -48,7 +48,7 @@ func (s *Service) contractAccess(p Principal, st *contract.State, exists bool) e
 }
 
 // OpenProcurement opens the procurement of a new contract stream. The
-// bureau unit defaults to the principal's org unit; it and every covered
+// bureau unit defaults to a bureau officer's own org unit; it and every covered
 // station must be units of that kind in the principal's scope.
 // Errors: ErrNotFound (a role that may not read contracts, or a unit out of
 // scope: *NotFoundError), *FieldError (a malformed unit or one of another
@@ -58,11 +58,14 @@ func (s *Service) OpenProcurement(ctx context.Context, p Principal, opts Options
 	if !can(p, contractReaders...) {
 		return Result{}, ErrNotFound
 	}
-	if in.BureauUnit == "" && p.Role != domain.RoleSystem {
+	if in.BureauUnit == "" && p.Role == domain.RoleBureauOfficer {
 		in.BureauUnit = p.OrgUnit.String()
 	}
-	if err := s.checkUnit(p, in.BureauUnit, "bureau_unit", org.KindBureau); err != nil {
-		return Result{}, err
+	// Without a bureau the domain refuses the role with its rule.
+	if in.BureauUnit != "" {
+		if err := s.checkUnit(p, in.BureauUnit, "bureau_unit", org.KindBureau); err != nil {
+			return Result{}, err
+		}
 	}
 	for i, st := range in.Stations {
 		if st == "" {
