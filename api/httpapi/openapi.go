@@ -218,7 +218,7 @@ func (s *Server) validationProblem(c echo.Context, err error) error {
 		case errors.As(err, &se):
 			field := strings.Join(se.JSONPointer(), ".")
 			// "property "x" is missing/unsupported" names the field itself.
-			if m := propertyRe.FindStringSubmatch(se.Reason); m != nil {
+			if m := propertyRe.FindStringSubmatch(se.Reason); m != nil && field != m[1] && !strings.HasSuffix(field, "."+m[1]) {
 				if field != "" {
 					field += "."
 				}
@@ -264,6 +264,9 @@ func bind(c echo.Context, v any) error {
 		var re *domain.Error
 		switch {
 		case errors.As(err, &re):
+			if re.Field == "" {
+				return re.At(locateField(body, v, re.Rule))
+			}
 			return err
 		case errors.As(err, &te):
 			return newProblem(c, pkValidation, "a field has the wrong type",

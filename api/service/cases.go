@@ -117,8 +117,12 @@ func (s *Service) DraftPlan(ctx context.Context, p Principal, opts Options, id u
 	})
 }
 
-// DeliverService records a service delivered to the client.
+// DeliverService records a service delivered to the client; the workers
+// default to the caller.
 func (s *Service) DeliverService(ctx context.Context, p Principal, opts Options, id uuid.UUID, in casefile.DeliverInput) (Result, error) {
+	if len(in.Workers) == 0 {
+		in.Workers = []string{p.AccountID.String()}
+	}
 	return s.caseCommand(ctx, p, opts, id, func(st *casefile.State, c domain.Cmd) ([]domain.Payload, error) {
 		return st.DeliverService(c, in)
 	})

@@ -61,17 +61,20 @@ func (d *Directory) run(ctx context.Context) {
 	if head == 0 {
 		d.once.Do(func() { close(d.ready) })
 	}
-	filter := eventstore.Filter{Categories: []string{org.Category, account.Category}}
-	for ev, err := range d.store.SubscribeAll(ctx, 0, filter) {
+	// Unfiltered, so that every position counts as seen: readiness and
+	// WaitFor then hold for any position, whatever its stream.
+	for ev, err := range d.store.SubscribeAll(ctx, 0, eventstore.Filter{}) {
 		if err != nil {
 			if ctx.Err() == nil && !errors.Is(err, eventstore.ErrClosed) {
 				d.fail(err)
 			}
 			return
 		}
-		if err := d.apply(&ev); err != nil {
-			d.fail(err)
-			return
+		if c := eventstore.Category(ev.Stream); c == org.Category || c == account.Category {
+			if err := d.apply(&ev); err != nil {
+				d.fail(err)
+				return
+			}
 		}
 		d.applied.Store(ev.Position)
 		if ev.Position >= head {
