@@ -180,12 +180,15 @@ func (s *Service) StationHistory(ctx context.Context, p Principal, id uuid.UUID,
 
 // StationCompliance judges the station's five haves on day on, from every
 // fact recorded so far (a fact recorded late counts from its effective
-// date), over an activity window w.
+// date), over an activity window w. A zero on means today.
 // Errors: ErrNotFound (no record, out of scope, or a role that may not
 // read stations).
 func (s *Service) StationCompliance(ctx context.Context, p Principal, id uuid.UUID, on value.Date, w station.Window) (ComplianceView, error) {
 	if err := s.stationAccess(p, id); err != nil {
 		return ComplianceView{}, err
+	}
+	if on.IsZero() {
+		on = value.DateOf(s.now())
 	}
 	var out ComplianceView
 	err := s.repos.stations.read(ctx, id, func(st *station.State, version uint64) error {
@@ -199,13 +202,16 @@ func (s *Service) StationCompliance(ctx context.Context, p Principal, id uuid.UU
 }
 
 // Compliance judges every open station org unit in the principal's scope
-// on day on, in tree order. A station unit without a station record shows
+// on day on (zero: today), in tree order. A station unit without a station record shows
 // as not registered. It folds each station's stream (cached), until a
 // projection serves it.
 // Errors: ErrNotFound for a role that may not read stations.
 func (s *Service) Compliance(ctx context.Context, p Principal, on value.Date, w station.Window) ([]ComplianceView, error) {
 	if !can(p, stationReaders...) {
 		return nil, ErrNotFound
+	}
+	if on.IsZero() {
+		on = value.DateOf(s.now())
 	}
 	t := s.dir.Tree()
 	var units []org.Unit
