@@ -35,11 +35,13 @@ type Env struct {
 	Svc   *service.Service
 	HTTP  *httptest.Server
 	// Units by short name: city, county, bureau, station, room, station2,
-	// county2, station3 (in county2), agency, agency2, evaluator, contractor.
+	// county2, bureau2, station3 (in county2), agency, agency2, evaluator,
+	// contractor.
 	Units map[string]uuid.UUID
 	// Accounts by username: worker, worker2 (same station), supervisor,
 	// county, bureau, evaluator, auditor, agency, admin, and other-worker
-	// (station3, another county), other-supervisor, other-agency.
+	// (station3, another county), other-supervisor, other-agency,
+	// station2-worker, other-bureau, other-county.
 	Accounts map[string]service.Principal
 }
 
@@ -124,6 +126,7 @@ func (e *Env) seed(tb testing.TB) {
 	e.unit(tb, "county", org.KindCounty, "city", "上城区", "330102", "")
 	e.unit(tb, "county2", org.KindCounty, "city", "拱墅区", "330105", "")
 	e.unit(tb, "bureau", org.KindBureau, "county", "上城区民政局", "", "")
+	e.unit(tb, "bureau2", org.KindBureau, "county2", "拱墅区民政局", "", "")
 	e.unit(tb, "station", org.KindStation, "county", "湖滨街道社工站", "", "")
 	e.unit(tb, "station2", org.KindStation, "county", "清波街道社工站", "", "")
 	e.unit(tb, "station3", org.KindStation, "county2", "米市巷街道社工站", "", "")
@@ -144,6 +147,7 @@ func (e *Env) seed(tb testing.TB) {
 		{"admin", domain.RoleAdmin, "city"}, {"other-worker", domain.RoleSocialWorker, "station3"},
 		{"other-supervisor", domain.RoleSupervisor, "station3"}, {"other-agency", domain.RoleAgencyWorker, "agency2"},
 		{"station2-worker", domain.RoleSocialWorker, "station2"},
+		{"other-bureau", domain.RoleBureauOfficer, "bureau2"}, {"other-county", domain.RoleCountyManager, "county2"},
 	} {
 		e.account(tb, a.user, a.role, a.unit)
 	}

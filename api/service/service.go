@@ -137,6 +137,9 @@ func (s *Service) Ready() error {
 	}
 }
 
+// Now returns the service clock's current time.
+func (s *Service) Now() time.Time { return s.now() }
+
 // Directory exposes the org and account directory.
 func (s *Service) Directory() *Directory { return s.dir }
 
