@@ -1,0 +1,205 @@
+package demo
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	stdtime "time"
+
+	"github.com/google/uuid"
+
+	"casework/api/service"
+	"casework/domain"
+	"casework/domain/casefile"
+	"casework/domain/org"
+	"casework/domain/value"
+	"casework/eventstore"
+	"casework/eventstore/sqlite"
+)
+
+func standards() []casefile.MinimumLivingStandard {
+	return []casefile.MinimumLivingStandard{{RuleID: "demo", Version: 1, County: value.MustParseDivisionCode("330100"),
+		EffectiveFrom: value.MustParseDate("2020-01-01"), MonthlyPerCapita: value.Yuan(1290)}}
+}
+
+// seeded is a store with the demo dataset and a service over it.
+func seeded(t *testing.T) (*sqlite.Store, *service.Service) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "events.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	res, err := Seed(ctx, st, Options{Standards: standards})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Seeded || res.Cases != len(caseStages) {
+		t.Fatalf("seed: %+v", res)
+	}
+	svc, err := service.New(st, service.Config{SigningKey: make([]byte, 32), Standards: standards})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { svc.Close() })
+	if err := svc.WaitReady(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return st, svc
+}
+
+func principal(t *testing.T, svc *service.Service, username string) service.Principal {
+	t.Helper()
+	a, ok := svc.Directory().AccountByUsername(username)
+	if !ok {
+		t.Fatalf("no account %s", username)
+	}
+	unit, _ := uuid.Parse(a.OrgUnit)
+	return service.Principal{AccountID: a.ID, Username: a.Username, Role: a.Role, OrgUnit: unit}
+}
+
+func streamIDs(t *testing.T, st eventstore.Store, category string) []uuid.UUID {
+	t.Helper()
+	var ids []uuid.UUID
+	seen := map[string]bool{}
+	for ev, err := range st.ReadAll(context.Background(), 0, eventstore.Filter{Categories: []string{category}}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if seen[ev.Stream] {
+			continue
+		}
+		seen[ev.Stream] = true
+		_, id, err := eventstore.ParseStreamName(ev.Stream)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+func TestSeed_CasesAtEveryStageInEveryDomain_ActorsAreDemoAccounts(t *testing.T) {
+	st, svc := seeded(t)
+	ctx := context.Background()
+	auditor := principal(t, svc, "auditor")
+	stages := map[string]int{}
+	domains := map[domain.ServiceDomain]int{}
+	minors := 0
+	ids := streamIDs(t, st, casefile.Category)
+	if len(ids) != len(caseStages) {
+		t.Fatalf("%d case streams, want %d", len(ids), len(caseStages))
+	}
+	for _, id := range ids {
+		v, err := svc.Case(ctx, auditor, id, service.At{})
+		if err != nil {
+			t.Fatalf("case %s as auditor: %v", id, err)
+		}
+		stages[v.Stage]++
+		domains[v.Domain]++
+		if v.Client.Minor {
+			minors++
+		} else if v.Client.ResidentID.IsZero() {
+			t.Errorf("case %s: adult client without a resident ID number", id)
+		}
+		if v.Client.ResidentID.Division().String() != countyCode {
+			t.Errorf("case %s: resident ID %s not registered in %s", id, v.Client.ResidentID, countyCode)
+		}
+		// Every event of a case is by a demo account of the case's station
+		// or hierarchy, never by the service itself.
+		h, err := svc.CaseHistory(ctx, auditor, id, service.Page{Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ev := range h.Events {
+			if ev.Role != string(domain.RoleSocialWorker) && ev.Role != string(domain.RoleSupervisor) {
+				t.Errorf("case %s event %s by role %q", id, ev.Type, ev.Role)
+			}
+			if ev.OccurredAt.After(ev.RecordedAt) {
+				t.Errorf("case %s event %s occurred %s after it was recorded %s", id, ev.Type, ev.OccurredAt, ev.RecordedAt)
+			}
+		}
+	}
+	want := map[string]int{}
+	for _, s := range caseStages {
+		want[s]++
+	}
+	for _, s := range []string{casefile.StageIntake, casefile.StageAssessment, casefile.StagePlanning, casefile.StageInService,
+		casefile.StageClosing, casefile.StageClosed, casefile.StageArchived} {
+		if stages[s] == 0 || stages[s] != want[s] {
+			t.Errorf("stage %s: %d cases, want %d (stages %v)", s, stages[s], want[s], stages)
+		}
+	}
+	for _, d := range domain.ServiceDomains() {
+		if domains[d] == 0 {
+			t.Errorf("no case in domain %s", d)
+		}
+	}
+	if minors == 0 {
+		t.Error("no minor client: the child-welfare cases should have some")
+	}
+}
+
+func TestSeed_Again_AppendsNothing(t *testing.T) {
+	st, _ := seeded(t)
+	ctx := context.Background()
+	head, _ := st.Head(ctx)
+	res, err := Seed(ctx, st, Options{Standards: standards})
+	if err != nil || res.Seeded {
+		t.Fatalf("second seed: %+v %v", res, err)
+	}
+	if h, _ := st.Head(ctx); h != head {
+		t.Errorf("head moved from %d to %d", head, h)
+	}
+}
+
+func TestSeed_StoreWithOtherData_Refused(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "events.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	svc, err := service.New(st, service.Config{SigningKey: make([]byte, 32)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.WaitReady(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.RegisterOrgUnit(ctx, service.System, service.Options{}, orgInput("宁波市", "330200")); err != nil {
+		t.Fatal(err)
+	}
+	svc.Close()
+	head, _ := st.Head(ctx)
+	if _, err := Seed(ctx, st, Options{Standards: standards}); err != ErrNotDemoStore {
+		t.Errorf("seed over other data: %v, want ErrNotDemoStore", err)
+	}
+	if h, _ := st.Head(ctx); h != head {
+		t.Errorf("head moved from %d to %d", head, h)
+	}
+}
+
+func TestResidentID_ValidAndEncodesBirthAndGender(t *testing.T) {
+	for i := range 200 {
+		male := i%2 == 0
+		birth := value.NewDate(1930+i%90, stdtime.Month(1+i%12), 1+i%28)
+		s := residentID(countyCode, birth, i, male)
+		id, err := value.ParseResidentID(s)
+		if err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+		if id.BirthDate() != birth || id.Male() != male {
+			t.Errorf("%s: birth %s male %v, want %s %v", s, id.BirthDate(), id.Male(), birth, male)
+		}
+	}
+	cc, err := value.ParseCreditCode(contractorCreditCode())
+	if err != nil || !cc.CheckDigitValid() || cc.RegistrationKind() != value.RegistrationCivilAffairs {
+		t.Errorf("contractor credit code %s: %v", cc, err)
+	}
+}
+
+func orgInput(name, division string) org.RegisterInput {
+	return org.RegisterInput{Kind: org.KindCity, Name: name, Division: division}
+}
