@@ -91,7 +91,7 @@ func Seed(ctx context.Context, store eventstore.Store, opts Options) (Result, er
 	if head > 0 {
 		return Result{}, ErrNotDemoStore
 	}
-	s := &seeder{ctx: ctx, svc: svc, clk: clk, today: value.DateOf(opts.Now()), units: map[string]uuid.UUID{}, log: opts.Logger}
+	s := &seeder{ctx: ctx, svc: svc, clk: clk, today: value.DateOf(opts.Now()), units: map[string]uuid.UUID{}, volunteers: map[string][]uuid.UUID{}, log: opts.Logger}
 	if err := s.run(); err != nil {
 		return Result{}, err
 	}
@@ -154,6 +154,10 @@ type seeder struct {
 	cases int
 	// seeded are the cases opened, for later steps (referrals).
 	seeded []seededCase
+	// contract is the demo contract's id.
+	contract uuid.UUID
+	// volunteers of each station, by station key.
+	volunteers map[string][]uuid.UUID
 }
 
 // seededCase is a case the seed opened, for later steps (referrals).

@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	stdtime "time"
 
@@ -11,7 +12,10 @@ import (
 	"casework/api/service"
 	"casework/domain"
 	"casework/domain/casefile"
+	"casework/domain/contract"
 	"casework/domain/org"
+	"casework/domain/referral"
+	"casework/domain/station"
 	"casework/domain/value"
 	"casework/eventstore"
 	"casework/eventstore/sqlite"
@@ -202,4 +206,90 @@ func TestResidentID_ValidAndEncodesBirthAndGender(t *testing.T) {
 
 func orgInput(name, division string) org.RegisterInput {
 	return org.RegisterInput{Kind: org.KindCity, Name: name, Division: division}
+}
+
+func TestSeed_ReferralsInEveryState_ContractInYearTwo_OneStationFailingSite(t *testing.T) {
+	st, svc := seeded(t)
+	ctx := context.Background()
+	auditor := principal(t, svc, "auditor")
+
+	states := map[referral.Status]int{}
+	overdue := 0
+	for _, id := range streamIDs(t, st, referral.Category) {
+		v, err := svc.Referral(ctx, auditor, id, service.At{})
+		if err != nil {
+			t.Fatalf("referral %s: %v", id, err)
+		}
+		states[v.Status]++
+		if v.Status == referral.StatusRequested && v.DueDate.Before(value.DateOf(stdtime.Now())) {
+			overdue++
+		}
+	}
+	for _, s := range referral.Statuses() {
+		if states[s] == 0 {
+			t.Errorf("no referral in state %s (%v)", s, states)
+		}
+	}
+	if overdue == 0 {
+		t.Error("no overdue pending referral")
+	}
+	// The receiving agency sees the referrals addressed to it.
+	agency := principal(t, svc, "agency")
+	seen := 0
+	for _, id := range streamIDs(t, st, referral.Category) {
+		if _, err := svc.Referral(ctx, agency, id, service.At{}); err == nil {
+			seen++
+		}
+	}
+	if seen == 0 {
+		t.Error("the demo agency sees no referral")
+	}
+
+	ids := streamIDs(t, st, contract.Category)
+	if len(ids) != 1 {
+		t.Fatalf("%d contracts, want 1", len(ids))
+	}
+	c, err := svc.Contract(ctx, principal(t, svc, "bureau"), ids[0], service.At{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.CycleYear != 2 || c.Phase != contract.PhaseInAgreement || len(c.Years) != 2 {
+		t.Fatalf("contract: year %d phase %s, want year 2 in agreement", c.CycleYear, c.Phase)
+	}
+	y1 := c.Years[0]
+	if y1.Evaluation == nil || !y1.Evaluation.Passed || !y1.Renewed {
+		t.Errorf("year 1: evaluation %+v renewed %v, want passed and renewed", y1.Evaluation, y1.Renewed)
+	}
+	late, missing := 0, 0
+	for _, r := range y1.Reports {
+		switch r.Status {
+		case contract.StatusSubmittedLate:
+			late++
+		case contract.StatusMissing:
+			missing++
+		}
+	}
+	if late != 1 || missing != 0 {
+		t.Errorf("year 1 reports: %d late, %d missing, want 1 and 0: %+v", late, missing, y1.Reports)
+	}
+	if _, err := svc.Contract(ctx, principal(t, svc, "evaluator"), ids[0], service.At{}); err != nil {
+		t.Errorf("the demo evaluator cannot see the contract it evaluated: %v", err)
+	}
+
+	views, err := svc.Compliance(ctx, principal(t, svc, "county"), value.Date{}, station.Window{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(views) != 3 {
+		t.Fatalf("%d stations judged, want 3", len(views))
+	}
+	var failing []string
+	for _, v := range views {
+		for _, f := range v.Failing {
+			failing = append(failing, v.Name+": "+f.Rule)
+		}
+	}
+	if len(failing) != 1 || !strings.HasSuffix(failing[0], station.RuleSiteArea) {
+		t.Errorf("failing five-haves rules: %v, want only %s at one station", failing, station.RuleSiteArea)
+	}
 }

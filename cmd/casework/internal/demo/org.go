@@ -94,7 +94,6 @@ func accountSpecs() []Account {
 		a("worker4", "何文博", domain.RoleSocialWorker, "yuqian", false),
 		a("supervisor3", "马晓红", domain.RoleSupervisor, "yuqian", false),
 		a("agency2", "高建军", domain.RoleAgencyWorker, "disability", false),
-		a("contractor", "林佳怡", domain.RoleAgencyWorker, "contractor", false),
 		a("admin", "系统管理员", domain.RoleAdmin, "city", true),
 	}
 }
