@@ -218,11 +218,10 @@ func (s *seeder) seedCase(i int, stage string) error {
 					NextReviewDate: opened.AddDays(185)})
 			}))
 		}
-		if stage == casefile.StageInService && i%12 == 5 && station == "jincheng" {
+		if stage == casefile.StageInService && worker == "worker2" && !s.reassigned {
+			// Handed over to a colleague (the first such case only).
+			s.reassigned = true
 			to := "worker"
-			if worker == "worker" {
-				to = "worker2"
-			}
 			add(age, sup, onCase(func(p service.Principal, o service.Options) (service.Result, error) {
 				return s.svc.ReassignCase(ctx, p, o, id, casefile.ReassignInput{WorkerID: s.as(to).AccountID.String(), Reason: "原社工休产假，工作交接"})
 			}))

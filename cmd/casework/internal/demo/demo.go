@@ -156,6 +156,8 @@ type seeder struct {
 	seeded []seededCase
 	// contract is the demo contract's id.
 	contract uuid.UUID
+	// reassigned is set once a case has been handed over.
+	reassigned bool
 	// volunteers of each station, by station key.
 	volunteers map[string][]uuid.UUID
 }

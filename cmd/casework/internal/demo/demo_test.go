@@ -140,6 +140,18 @@ func TestSeed_CasesAtEveryStageInEveryDomain_ActorsAreDemoAccounts(t *testing.T)
 			t.Errorf("no case in domain %s", d)
 		}
 	}
+	types := map[string]int{}
+	for ev, err := range st.ReadAll(ctx, 0, eventstore.Filter{Categories: []string{casefile.Category}}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		types[ev.Type]++
+	}
+	for _, typ := range []string{"ApprovalRejected", "CaseReassigned", "CaseReopened", "HouseholdCheckRecorded", "CaseReviewed", "FollowUpRecorded"} {
+		if types[typ] == 0 {
+			t.Errorf("no %s event among the cases (%v)", typ, types)
+		}
+	}
 	if minors == 0 {
 		t.Error("no minor client: the child-welfare cases should have some")
 	}
