@@ -123,6 +123,10 @@ type AppendResult struct {
 	LastRevision  uint64
 	FirstPosition uint64
 	LastPosition  uint64
+	// RecordedAt is the recording time every event of the append carries,
+	// so that a caller can fold what it appended without reading it back.
+	// It is zero when the backend cannot tell one time for all of them.
+	RecordedAt time.Time
 }
 
 // Direction orders a stream read.

@@ -80,6 +80,8 @@ func BenchmarkRecordService(b *testing.B) {
 		b.StopTimer()
 		b.ReportMetric(float64(b.N)/elapsed.Seconds(), "events/s")
 		b.ReportMetric(p99ms(slices.Concat(lats...)), "p99-ms")
+		st := env.Store.Stats()
+		b.ReportMetric(float64(st.Appends)/float64(max(st.Commits, 1)), "appends/commit")
 	})
 	b.Run("store_append_writers=16", func(b *testing.B) {
 		s, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "events.db"), sqlite.Options{})

@@ -33,7 +33,14 @@ import (
 var specFS embed.FS
 
 type spec struct {
-	doc  *openapi3.T
+	doc *openapi3.T
+	// vdoc is doc marked as OpenAPI 3.0 for request validation: for a 3.1
+	// document kin-openapi compiles a JSON Schema 2020-12 validator on
+	// every request (most of a request's CPU), while our schemas keep to
+	// the subset both dialects read alike (type, properties, required,
+	// additionalProperties, enum, pattern, format, length and range), which
+	// its 3.0 validator checks from the parsed schemas directly.
+	vdoc *openapi3.T
 	json []byte
 }
 
@@ -73,7 +80,9 @@ func loadSpec() (*spec, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &spec{doc: doc, json: out}, nil
+	vdoc := *doc
+	vdoc.OpenAPI = "3.0.3"
+	return &spec{doc: doc, vdoc: &vdoc, json: out}, nil
 }
 
 func readPart(name string) (map[string]any, error) {
@@ -174,7 +183,7 @@ func (s *Server) validate(next echo.HandlerFunc) echo.HandlerFunc {
 		r2.Body = io.NopCloser(bytes.NewReader(body))
 		in := &openapi3filter.RequestValidationInput{
 			Request: r2, PathParams: params,
-			Route: &routers.Route{Spec: s.spec.doc, Path: path, PathItem: item, Method: req.Method, Operation: item.GetOperation(req.Method)},
+			Route: &routers.Route{Spec: s.spec.vdoc, Path: path, PathItem: item, Method: req.Method, Operation: item.GetOperation(req.Method)},
 			Options: &openapi3filter.Options{MultiError: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
 				SkipSettingDefaults: true},
 		}

@@ -62,7 +62,9 @@ type entry[S any] struct {
 	mu      sync.Mutex
 	state   S
 	version uint64 // events folded: the next revision
-	last    time.Time
+	// loaded is false until the entry was read from the store, and again
+	// when a write could not be folded in place.
+	loaded bool
 }
 
 func newRepo[S any, PS interface {
@@ -104,6 +106,7 @@ func (r *repo[S, PS]) refresh(ctx context.Context, stream string, e *entry[S]) e
 			if e.version > 0 {
 				return fmt.Errorf("load %s: stream vanished at revision %d", stream, e.version)
 			}
+			e.loaded = true
 			return nil
 		}
 		if err != nil {
@@ -118,7 +121,7 @@ func (r *repo[S, PS]) refresh(ctx context.Context, stream string, e *entry[S]) e
 			e.version = evs[i].Revision + 1
 		}
 		if len(evs) < 512 {
-			e.last = time.Now()
+			e.loaded = true
 			return nil
 		}
 	}
@@ -153,33 +156,65 @@ type command[S any, PS interface {
 // execute runs the command path: load (fold), authorize, check If-Match,
 // decide, append with the expected revision; on a conflict without
 // If-Match it reloads and decides again, a bounded number of times.
+//
+// It decides optimistically on the folded state kept in memory, without
+// reading the stream first: the append's expected revision catches a
+// write by another node, and any refusal (not found, out of scope,
+// If-Match, a broken rule) is confirmed on freshly read state before it is
+// returned, so a stale cache never refuses what the log allows.
 func (r *repo[S, PS]) execute(ctx context.Context, p Principal, opts Options, c command[S, PS]) (Result, error) {
 	stream := eventstore.StreamName(r.category, c.id)
 	e := r.entry(stream)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for attempt := 0; ; attempt++ {
-		if err := r.refresh(ctx, stream, e); err != nil {
+	refreshed := false
+	refresh := func() error {
+		refreshed = true
+		return r.refresh(ctx, stream, e)
+	}
+	if !e.loaded {
+		if err := refresh(); err != nil {
 			return Result{}, err
 		}
+	}
+	// refuse returns err once the state it was judged on is fresh.
+	refuse := func(err error) (bool, error) {
+		if refreshed {
+			return false, err
+		}
+		if rerr := refresh(); rerr != nil {
+			return false, rerr
+		}
+		return true, nil
+	}
+	for attempt := 0; ; attempt++ {
 		exists := e.version > 0
 		state := PS(&e.state)
-		if c.create && exists {
-			return Result{}, domain.Conflict(r.category+".create.exists", "id", "a record with this id already exists")
+		var err error
+		switch {
+		case c.create && exists:
+			err = domain.Conflict(r.category+".create.exists", "id", "a record with this id already exists")
+		case !c.create && !exists:
+			err = ErrNotFound
+		default:
+			err = c.authorize(state, exists)
+			if err == nil && opts.IfMatch != nil && (!exists || *opts.IfMatch != e.version-1) {
+				err = &PreconditionError{Current: e.version - 1, Exists: exists}
+			}
 		}
-		if !c.create && !exists {
-			return Result{}, ErrNotFound
-		}
-		if err := c.authorize(state, exists); err != nil {
-			return Result{}, err
-		}
-		if opts.IfMatch != nil && (!exists || *opts.IfMatch != e.version-1) {
-			return Result{}, &PreconditionError{Current: e.version - 1, Exists: exists}
+		if err != nil {
+			if again, err := refuse(err); !again {
+				return Result{}, err
+			}
+			continue
 		}
 		now := r.svc.now()
 		payloads, err := c.decide(state, domain.Cmd{Actor: p.Actor(), Now: now})
 		if err != nil {
-			return Result{}, err
+			if again, err := refuse(err); !again {
+				return Result{}, err
+			}
+			continue
 		}
 		if len(payloads) == 0 {
 			return Result{ID: c.id, Stream: stream, Revision: e.version - 1}, nil
@@ -197,6 +232,9 @@ func (r *repo[S, PS]) execute(ctx context.Context, p Principal, opts Options, c 
 		r.svc.metrics.appendDone(time.Since(start), err)
 		var wrong *eventstore.WrongExpectedRevisionError
 		if errors.As(err, &wrong) {
+			if err := refresh(); err != nil {
+				return Result{}, err
+			}
 			if opts.IfMatch != nil {
 				cur, ok := wrong.ActualRevision()
 				return Result{}, &PreconditionError{Current: cur, Exists: ok}
@@ -210,7 +248,30 @@ func (r *repo[S, PS]) execute(ctx context.Context, p Principal, opts Options, c 
 		if err != nil {
 			return Result{}, fmt.Errorf("append %s: %w", stream, err)
 		}
+		r.fold(e, p, evs, res)
 		return Result{ID: c.id, Stream: stream, Revision: res.LastRevision, Position: res.LastPosition, Events: len(evs)}, nil
+	}
+}
+
+// fold applies what an append wrote to the cached state, exactly as a read
+// of the stream would (the payloads decoded from their stored JSON, the
+// store's recording time), so that the next command needs no read. When
+// the store gave no single recording time, the entry is read anew next
+// time instead.
+func (r *repo[S, PS]) fold(e *entry[S], p Principal, evs []eventstore.EventData, res eventstore.AppendResult) {
+	if res.RecordedAt.IsZero() || res.FirstRevision != e.version {
+		e.loaded = false
+		return
+	}
+	for i := range evs {
+		pl, err := r.svc.reg.Decode(evs[i].Type, evs[i].Metadata.Schema, evs[i].Data)
+		if err != nil {
+			e.loaded = false
+			return
+		}
+		PS(&e.state).Apply(domain.Event{Revision: res.FirstRevision + uint64(i), Actor: p.Actor(),
+			OccurredAt: evs[i].Metadata.OccurredAt, RecordedAt: res.RecordedAt, Payload: pl})
+		e.version = res.FirstRevision + uint64(i) + 1
 	}
 }
 

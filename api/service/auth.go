@@ -148,21 +148,63 @@ func (s *Service) Login(ctx context.Context, username, password string) (Token, 
 	return Token{AccessToken: signed, TokenType: "Bearer", ExpiresIn: int(s.cfg.TokenTTL.Seconds()), ExpiresAt: exp.UTC()}, nil
 }
 
+// verified remembers tokens whose signature was checked, with their
+// subject and expiry, so that a client's every request does not parse and
+// verify its token again. Expiry and the account's state are still checked
+// on every request.
+type verified struct {
+	mu sync.Mutex
+	m  map[string]verifiedToken
+}
+
+type verifiedToken struct {
+	sub uuid.UUID
+	exp time.Time
+}
+
+const maxVerified = 10_000
+
+func (v *verified) get(tok string) (verifiedToken, bool) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	t, ok := v.m[tok]
+	return t, ok
+}
+
+func (v *verified) put(tok string, t verifiedToken) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.m == nil || len(v.m) >= maxVerified {
+		v.m = map[string]verifiedToken{}
+	}
+	v.m[tok] = t
+}
+
 // Authenticate verifies a bearer token and returns the principal with the
 // account's current role and org unit. Errors: ErrUnauthenticated.
 func (s *Service) Authenticate(ctx context.Context, bearer string) (Principal, error) {
-	tok, err := jwt.ParseWithClaims(bearer, &jwt.RegisteredClaims{}, func(t *jwt.Token) (any, error) {
-		return s.cfg.SigningKey, nil
-	}, jwt.WithValidMethods([]string{"HS256"}), jwt.WithIssuer("casework"), jwt.WithExpirationRequired(),
-		jwt.WithTimeFunc(s.now))
-	if err != nil || !tok.Valid {
+	vt, ok := s.tokens.get(bearer)
+	if !ok {
+		tok, err := jwt.ParseWithClaims(bearer, &jwt.RegisteredClaims{}, func(t *jwt.Token) (any, error) {
+			return s.cfg.SigningKey, nil
+		}, jwt.WithValidMethods([]string{"HS256"}), jwt.WithIssuer("casework"), jwt.WithExpirationRequired(),
+			jwt.WithTimeFunc(s.now))
+		if err != nil || !tok.Valid {
+			return Principal{}, ErrUnauthenticated
+		}
+		sub, _ := tok.Claims.GetSubject()
+		exp, _ := tok.Claims.GetExpirationTime()
+		id, err := uuid.Parse(sub)
+		if err != nil || exp == nil {
+			return Principal{}, ErrUnauthenticated
+		}
+		vt = verifiedToken{sub: id, exp: exp.Time}
+		s.tokens.put(bearer, vt)
+	}
+	if !s.now().Before(vt.exp) {
 		return Principal{}, ErrUnauthenticated
 	}
-	sub, _ := tok.Claims.GetSubject()
-	id, err := uuid.Parse(sub)
-	if err != nil {
-		return Principal{}, ErrUnauthenticated
-	}
+	id := vt.sub
 	a, ok := s.dir.Account(id)
 	if !ok || !a.CanLogIn() {
 		return Principal{}, ErrUnauthenticated

@@ -50,39 +50,50 @@ func newDirectory(store eventstore.Store, reg *domain.Registry, log *slog.Logger
 	return d
 }
 
-// run folds org and account events until ctx ends. It marks the directory
-// ready once it has caught up with the head seen at start.
+// run folds org and account events until ctx ends: first those up to the
+// head seen at start (then the directory is ready), then live ones.
 func (d *Directory) run(ctx context.Context) {
 	head, err := d.store.Head(ctx)
 	if err != nil {
 		d.fail(err)
 		return
 	}
-	if head == 0 {
-		d.once.Do(func() { close(d.ready) })
+	filter := eventstore.Filter{Categories: []string{org.Category, account.Category}}
+	for ev, err := range d.store.ReadAll(ctx, 0, filter) {
+		if err != nil {
+			d.fail(err)
+			return
+		}
+		if ev.Position > head {
+			break
+		}
+		if err := d.apply(&ev); err != nil {
+			d.fail(err)
+			return
+		}
 	}
-	// Unfiltered, so that every position counts as seen: readiness and
-	// WaitFor then hold for any position, whatever its stream.
-	for ev, err := range d.store.SubscribeAll(ctx, 0, eventstore.Filter{}) {
+	d.advance(head)
+	d.once.Do(func() { close(d.ready) })
+	for ev, err := range d.store.SubscribeAll(ctx, head, filter) {
 		if err != nil {
 			if ctx.Err() == nil && !errors.Is(err, eventstore.ErrClosed) {
 				d.fail(err)
 			}
 			return
 		}
-		if c := eventstore.Category(ev.Stream); c == org.Category || c == account.Category {
-			if err := d.apply(&ev); err != nil {
-				d.fail(err)
-				return
-			}
+		if err := d.apply(&ev); err != nil {
+			d.fail(err)
+			return
 		}
-		d.applied.Store(ev.Position)
-		if ev.Position >= head {
-			d.once.Do(func() { close(d.ready) })
-		}
-		ch := make(chan struct{})
-		close(*d.wake.Swap(&ch))
+		d.advance(ev.Position)
 	}
+}
+
+// advance records that every org and account event up to pos is folded.
+func (d *Directory) advance(pos uint64) {
+	d.applied.Store(pos)
+	ch := make(chan struct{})
+	close(*d.wake.Swap(&ch))
 }
 
 func (d *Directory) fail(err error) {
@@ -142,7 +153,8 @@ func (d *Directory) apply(ev *eventstore.RecordedEvent) error {
 func (d *Directory) Ready() <-chan struct{} { return d.ready }
 
 // WaitFor blocks until the directory has folded every org and account
-// event up to position pos, ctx ends, or the directory fails.
+// event up to position pos, ctx ends, or the directory fails. pos must be
+// the position of an org or account event, or at most the head at start.
 func (d *Directory) WaitFor(ctx context.Context, pos uint64) error {
 	for {
 		wake := *d.wake.Load()

@@ -69,6 +69,7 @@ type Service struct {
 	log     *slog.Logger
 	dir     *Directory
 	lock    lockout
+	tokens  verified
 	metrics metricsOrNil
 	now     func() time.Time
 

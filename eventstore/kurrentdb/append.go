@@ -195,6 +195,7 @@ func (s *Store) readBack(ctx context.Context, stream string, first uint64, p pre
 	}
 	defer rs.Close()
 	var res eventstore.AppendResult
+	mixed := false
 	i := 0
 	for ; ; i++ {
 		ev, err := rs.Recv()
@@ -216,8 +217,15 @@ func (s *Store) readBack(ctx context.Context, stream string, first uint64, p pre
 		}
 		if i == 0 {
 			res.FirstRevision, res.FirstPosition = rec.Revision, rec.Position
+			res.RecordedAt = rec.RecordedAt
+		} else if !rec.RecordedAt.Equal(res.RecordedAt) {
+			// No single time for the whole append: say none.
+			mixed = true
 		}
 		res.LastRevision, res.LastPosition = rec.Revision, rec.Position
+	}
+	if mixed {
+		res.RecordedAt = time.Time{}
 	}
 	return res, i == len(p.events), nil
 }

@@ -72,6 +72,15 @@ type Store struct {
 	stats  struct{ commits, appends, events atomic.Uint64 }
 	// pending counts the appends between validation and their answer.
 	pending atomic.Int64
+	// cats holds the last position of each stream category written since
+	// Open (openHead), so that a subscriber to a few categories skips the
+	// read when a commit touched none of them.
+	catMu    sync.RWMutex
+	cats     map[string]uint64
+	openHead uint64
+	// queries holds the page statements of filtered reads.
+	qmu     sync.Mutex
+	queries map[string]*sql.Stmt
 }
 
 // Stats counts the writer's work since Open.
@@ -194,6 +203,8 @@ func Open(ctx context.Context, path string, opts Options) (_ *Store, err error) 
 		return nil, fmt.Errorf("open %s: read head: %w", path, err)
 	}
 	s.head.Store(uint64(head.Int64))
+	s.openHead = uint64(head.Int64)
+	s.cats = map[string]uint64{}
 	if opts.Verify == VerifyFull {
 		if err := s.VerifyAll(ctx); err != nil {
 			return nil, fmt.Errorf("open %s: %w", path, err)
@@ -234,9 +245,31 @@ func (s *Store) Close() error {
 		close(s.quit)
 		<-s.wdone
 		s.rq.close()
+		s.qmu.Lock()
+		for _, st := range s.queries {
+			st.Close()
+		}
+		s.qmu.Unlock()
 		err = errors.Join(s.rdb.Close(), s.wdb.Close())
 	})
 	return err
+}
+
+// untouched reports whether no event of the categories was committed
+// after position after (and up to the head), as far as the writer has
+// recorded since Open.
+func (s *Store) untouched(categories []string, after uint64) bool {
+	if len(categories) == 0 || after < s.openHead {
+		return false
+	}
+	s.catMu.RLock()
+	defer s.catMu.RUnlock()
+	for _, c := range categories {
+		if s.cats[c] > after {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Store) wake() {

@@ -48,7 +48,8 @@ type writer struct {
 	heads    map[string]streamHead
 	// batch overlays heads written in the open transaction.
 	batch map[string]streamHead
-	pos   uint64 // last position assigned (committed or in the open tx)
+	pos   uint64  // last position assigned (committed or in the open tx)
+	peak  float64 // appends in recent commits, the largest decaying
 
 	insert, headQ, byID, byRange *sql.Stmt
 }
@@ -68,7 +69,7 @@ func newWriter(ctx context.Context, s *Store, conn *sql.Conn, opts Options) (*wr
 	w.insert = prep(`INSERT INTO events (position, id, stream, revision, type, data, metadata, recorded_at, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	w.headQ = prep(`SELECT revision, hash FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1`)
 	w.byID = prep(`SELECT stream, revision, position FROM events WHERE id = ?`)
-	w.byRange = prep(`SELECT id, type, data, metadata, position FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`)
+	w.byRange = prep(`SELECT id, type, data, metadata, position, recorded_at FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`)
 	if err != nil {
 		return nil, fmt.Errorf("prepare writer: %w", err)
 	}
@@ -154,6 +155,10 @@ func (w *writer) run() {
 			runtime.Gosched()
 			batch = w.fill(batch)
 		}
+		batch = w.linger(batch)
+		// peak follows the largest recent commit, decaying slowly, so that
+		// a commit waits for as many appenders as were recently active.
+		w.peak = max(w.peak-w.peak/32, float64(len(batch)))
 		w.commit(batch)
 		clear(batch)
 		// The appenders just answered are runnable on this P; let them
@@ -161,6 +166,34 @@ func (w *writer) run() {
 		// instead of a lone early one.
 		runtime.Gosched()
 	}
+}
+
+// lingerFor bounds how long a commit waits for company.
+const lingerFor = 200 * time.Microsecond
+
+// linger waits, briefly, for a batch to grow to the size of recent ones
+// when recent commits carried several appends: under concurrent load the
+// appenders answered by the last commit come back soon, and one fsync for
+// all of them beats one for a few and another for the rest. A lone
+// appender (recent batches of one) never waits.
+func (w *writer) linger(batch []*appendReq) []*appendReq {
+	target := int(w.peak)
+	if target <= 1 || len(batch) >= target || len(batch) >= w.max {
+		return batch
+	}
+	t := time.NewTimer(lingerFor)
+	defer t.Stop()
+	for len(batch) < target && len(batch) < w.max {
+		select {
+		case r := <-w.s.reqs:
+			batch = append(batch, r)
+		case <-t.C:
+			return batch
+		case <-w.s.quit:
+			return batch
+		}
+	}
+	return batch
 }
 
 // fill adds queued appends to batch without waiting.
@@ -231,6 +264,14 @@ func (w *writer) commit(batch []*appendReq) {
 	}
 	clear(w.batch)
 	w.s.stats.commits.Add(1)
+	w.s.catMu.Lock()
+	for i, r := range results {
+		if r.err == nil {
+			c := eventstore.Category(batch[i].stream)
+			w.s.cats[c] = max(w.s.cats[c], r.res.LastPosition)
+		}
+	}
+	w.s.catMu.Unlock()
 	for _, r := range results {
 		if r.err == nil {
 			w.s.stats.appends.Add(1)
@@ -312,6 +353,7 @@ func (w *writer) one(ctx context.Context, r *appendReq, now int64) (res appendRe
 	w.pos = pos
 	w.batch[r.stream] = streamHead{rev: rev, hash: prev}
 	out.LastRevision, out.LastPosition = uint64(rev), pos
+	out.RecordedAt = time.Unix(0, now).UTC()
 	return appendRes{res: out}, nil
 }
 
@@ -377,8 +419,12 @@ func (w *writer) retryOf(ctx context.Context, r *appendReq) (res appendRes, ok b
 		var id, data, meta []byte
 		var typ string
 		var p uint64
-		if err := rows.Scan(&id, &typ, &data, &meta, &p); err != nil {
+		var rec int64
+		if err := rows.Scan(&id, &typ, &data, &meta, &p, &rec); err != nil {
 			return appendRes{}, false, err
+		}
+		if i == 0 {
+			out.RecordedAt = time.Unix(0, rec).UTC()
 		}
 		e := &r.events[i]
 		if !bytes.Equal(id, e.ID[:]) {

@@ -12,6 +12,9 @@ func testIdempotent(t *testing.T, h Harness) {
 	stream := Stream("case")
 	in := events(t, 2, "E")
 	orig := mustAppend(t, s, stream, eventstore.NoStream, in...)
+	if got := mustRead(t, s, stream)[0].RecordedAt; !orig.RecordedAt.IsZero() && !got.Equal(orig.RecordedAt) {
+		t.Fatalf("append said recorded at %v, read %v", orig.RecordedAt, got)
+	}
 	h0 := head(t, s)
 	for _, exp := range []eventstore.ExpectedRevision{eventstore.NoStream, eventstore.Any, eventstore.StreamExists, eventstore.Exact(0), eventstore.Exact(9)} {
 		res, err := s.Append(ctxT(t), stream, exp, in...)

@@ -75,6 +75,9 @@ func testRoundTrip(t *testing.T, h Harness) {
 		if diff := cmp.Diff(w.Metadata, ev.Metadata); diff != "" {
 			t.Errorf("event %d: metadata (-want +got):\n%s", i, diff)
 		}
+		if !res.RecordedAt.IsZero() && !res.RecordedAt.Equal(ev.RecordedAt) {
+			t.Errorf("event %d: recorded_at %v, the append said %v", i, ev.RecordedAt, res.RecordedAt)
+		}
 		if ev.RecordedAt.Before(before) || ev.RecordedAt.After(after) {
 			t.Errorf("event %d: recorded_at %v not within the append", i, ev.RecordedAt)
 		}

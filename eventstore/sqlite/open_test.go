@@ -1,0 +1,65 @@
+package sqlite_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"path/filepath"
+	"testing"
+
+	"casework/eventstore"
+	"casework/eventstore/sqlite"
+	"casework/eventstore/storetest"
+)
+
+// A file whose stored bytes were altered is refused on open, naming the
+// first bad stream, revision and position.
+func TestOpen_TamperedFile_Refused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "events.db")
+	s := mustOpenAt(t, path)
+	stream := storetest.Stream("case")
+	if _, err := s.Append(context.Background(), stream, eventstore.NoStream, storetest.Event(t, "A"), storetest.Event(t, "B")); err != nil {
+		t.Fatal(err)
+	}
+	tamper(t, s, stream, 1)
+	s.Close()
+	_, err := sqlite.Open(context.Background(), path, sqlite.Options{})
+	var te *eventstore.TamperError
+	if !errors.As(err, &te) || te.Stream != stream || te.Revision != 1 || te.Position != 2 {
+		t.Fatalf("open of a tampered file: %v", err)
+	}
+	// An operator may still open it without verification, to investigate.
+	s2, err := sqlite.Open(context.Background(), path, sqlite.Options{Verify: sqlite.VerifyNone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if err := s2.Verify(context.Background(), stream); !errors.As(err, &te) {
+		t.Fatalf("verify: %v", err)
+	}
+}
+
+// A file written by a newer schema is refused with a clear error, and left
+// as it was.
+func TestOpen_NewerSchema_Refused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "events.db")
+	mustOpenAt(t, path).Close()
+	db, err := sql.Open("sqlite", sqlite.DSN(path, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("PRAGMA user_version = 99"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	_, err = sqlite.Open(context.Background(), path, sqlite.Options{})
+	if !errors.Is(err, sqlite.ErrNewerSchema) {
+		t.Fatalf("open: %v", err)
+	}
+	db, _ = sql.Open("sqlite", sqlite.DSN(path, true))
+	defer db.Close()
+	var v int
+	if err := db.QueryRow("PRAGMA user_version").Scan(&v); err != nil || v != 99 {
+		t.Fatalf("user_version %d, %v", v, err)
+	}
+}
