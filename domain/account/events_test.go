@@ -1,16 +1,13 @@
 package account_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"flag"
-	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
 
 	"casework/domain"
 	"casework/domain/account"
+	"casework/domain/internal/domaintest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -36,44 +33,8 @@ func registry(tb testing.TB) *domain.Registry {
 }
 
 func TestEvents_Golden(t *testing.T) {
-	r := registry(t)
-	for _, p := range samples() {
-		t.Run(p.EventType(), func(t *testing.T) {
-			name, schema, data, err := r.Encode(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var buf bytes.Buffer
-			if err := json.Indent(&buf, data, "", "  "); err != nil {
-				t.Fatal(err)
-			}
-			buf.WriteByte('\n')
-			path := filepath.Join("testdata", "events", name+".json")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if !bytes.Equal(buf.Bytes(), want) {
-				t.Fatalf("%s encoding changed:\n got %s\nwant %s", name, buf.Bytes(), want)
-			}
-			// The stored file must decode back to the sample.
-			back, err := r.Decode(name, schema, want)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(back, p) {
-				t.Fatalf("round trip: got %#v, want %#v", back, p)
-			}
-		})
-	}
+	domaintest.Golden(t, account.RegisterEvents, samples(), *update,
+		domaintest.DeepEqual)
 }
 
 func TestEvents_EveryTypeRegisteredAndSampled(t *testing.T) {

@@ -80,15 +80,7 @@ func TestAccount_RandomCommands_FoldEqualsSteps(t *testing.T) {
 				t.Fatalf("a command mutated the state")
 			}
 			if err != nil {
-				for _, re := range domain.RuleErrors(err) {
-					seenRules[re.Rule] = true
-					if !listed(re.Rule) {
-						t.Fatalf("rule %s missing from Rules()", re.Rule)
-					}
-				}
-				if len(domain.RuleErrors(err)) == 0 {
-					t.Fatalf("error without a rule: %v", err)
-				}
+				rules.Known(t, err)
 				if ps != nil {
 					t.Fatalf("refused command returned events: %v", ps)
 				}

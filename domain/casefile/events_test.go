@@ -1,8 +1,6 @@
 package casefile_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -13,6 +11,7 @@ import (
 
 	"casework/domain"
 	"casework/domain/casefile"
+	"casework/domain/internal/domaintest"
 	"casework/domain/value"
 )
 
@@ -67,50 +66,8 @@ func samples() []domain.Payload {
 }
 
 func TestEvents_Golden(t *testing.T) {
-	r := registry(t)
-	for _, p := range samples() {
-		t.Run(p.EventType(), func(t *testing.T) {
-			name, _, data, err := r.Encode(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var buf bytes.Buffer
-			if err := json.Indent(&buf, data, "", "  "); err != nil {
-				t.Fatal(err)
-			}
-			buf.WriteByte('\n')
-			path := filepath.Join("testdata", "events", name+".json")
-			if *update {
-				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create)", err)
-			}
-			if !bytes.Equal(buf.Bytes(), want) {
-				t.Fatalf("encoding of %s changed:\n%s\nwant:\n%s", name, buf.Bytes(), want)
-			}
-		})
-	}
-}
-
-func TestEvents_EncodeDecodeRoundTrip(t *testing.T) {
-	r := registry(t)
-	for _, p := range samples() {
-		name, schema, data, err := r.Encode(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		back, err := r.Decode(name, schema, data)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if !reflect.DeepEqual(back, p) {
-			t.Fatalf("%s round trip:\n got %+v\nwant %+v", name, back, p)
-		}
-	}
+	domaintest.Golden(t, casefile.RegisterEvents, samples(), *update,
+		domaintest.DeepEqual)
 }
 
 func TestEvents_EveryTypeRegisteredWithSampleAndGolden(t *testing.T) {

@@ -1,17 +1,13 @@
 package contract_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"flag"
-	"os"
-	"path/filepath"
-	"reflect"
 	"slices"
 	"testing"
 
 	"casework/domain"
 	"casework/domain/contract"
+	"casework/domain/internal/domaintest"
 	"casework/domain/value"
 )
 
@@ -68,40 +64,8 @@ func registry(tb testing.TB) *domain.Registry {
 }
 
 func TestEvents_Golden(t *testing.T) {
-	r := registry(t)
-	for _, p := range samples() {
-		t.Run(p.EventType(), func(t *testing.T) {
-			name, schema, data, err := r.Encode(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var buf bytes.Buffer
-			if err := json.Indent(&buf, data, "", "  "); err != nil {
-				t.Fatal(err)
-			}
-			buf.WriteByte('\n')
-			path := filepath.Join("testdata", "events", name+".json")
-			if *update {
-				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if !bytes.Equal(buf.Bytes(), want) {
-				t.Fatalf("%s encoding changed:\n got %s\nwant %s", name, buf.Bytes(), want)
-			}
-			back, err := r.Decode(name, schema, want)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(back, p) {
-				t.Fatalf("round trip: got %#v, want %#v", back, p)
-			}
-		})
-	}
+	domaintest.Golden(t, contract.RegisterEvents, samples(), *update,
+		domaintest.DeepEqual)
 }
 
 func TestEvents_EveryTypeRegisteredAndSampled(t *testing.T) {

@@ -1,17 +1,14 @@
 package project_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"flag"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/uuid"
 
 	"casework/domain"
+	"casework/domain/internal/domaintest"
 	"casework/domain/project"
 	"casework/domain/value"
 )
@@ -36,47 +33,6 @@ func samples() []domain.Payload {
 }
 
 func TestEvents_Golden(t *testing.T) {
-	r := domain.NewRegistry()
-	project.RegisterEvents(r)
-	seen := map[string]bool{}
-	for _, p := range samples() {
-		name, schema, data, err := r.Encode(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		seen[name] = true
-		var buf bytes.Buffer
-		if err := json.Indent(&buf, data, "", "  "); err != nil {
-			t.Fatal(err)
-		}
-		buf.WriteByte('\n')
-		path := filepath.Join("testdata", "events", name+".json")
-		if *update {
-			if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("%s: %v (run with -update)", name, err)
-		}
-		if diff := cmp.Diff(string(want), buf.String()); diff != "" {
-			t.Errorf("%s encoding drifted from its golden file (-golden +now):\n%s", name, diff)
-		}
-		got, err := r.Decode(name, schema, want)
-		if err != nil {
-			t.Fatalf("decode golden %s: %v", name, err)
-		}
-		if diff := cmp.Diff(p, got, exported); diff != "" {
-			t.Errorf("%s does not round-trip:\n%s", name, diff)
-		}
-	}
-	for _, n := range r.Names() {
-		if !seen[n] {
-			t.Errorf("event %s has no sample and golden file", n)
-		}
-	}
-	if len(seen) != len(r.Names()) {
-		t.Errorf("samples cover %d types, registry holds %d", len(seen), len(r.Names()))
-	}
+	domaintest.Golden(t, project.RegisterEvents, samples(), *update,
+		func(want, got domain.Payload) string { return cmp.Diff(want, got, exported) })
 }

@@ -1,11 +1,7 @@
 package referral_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"flag"
-	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -13,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"casework/domain"
+	"casework/domain/internal/domaintest"
 	"casework/domain/referral"
 	"casework/domain/value"
 )
@@ -53,45 +50,8 @@ func registry(tb testing.TB) *domain.Registry {
 }
 
 func TestEvents_Golden(t *testing.T) {
-	r := registry(t)
-	for _, p := range samples() {
-		t.Run(p.EventType(), func(t *testing.T) {
-			name, schema, data, err := r.Encode(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var buf bytes.Buffer
-			if err := json.Indent(&buf, data, "", "  "); err != nil {
-				t.Fatal(err)
-			}
-			buf.WriteByte('\n')
-			path := filepath.Join("testdata", "events", name+".json")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if !bytes.Equal(buf.Bytes(), want) {
-				t.Fatalf("%s encoding changed:\n got %s\nwant %s", name, buf.Bytes(), want)
-			}
-			back, err := r.Decode(name, schema, want)
-			if err != nil {
-				t.Fatal(err)
-			}
-			// cmp compares times with Equal: a decoded time keeps its
-			// offset but not the zone's name.
-			if diff := cmp.Diff(p, back); diff != "" {
-				t.Fatalf("round trip (-want +got):\n%s", diff)
-			}
-		})
-	}
+	domaintest.Golden(t, referral.RegisterEvents, samples(), *update,
+		func(want, got domain.Payload) string { return cmp.Diff(want, got) })
 }
 
 func TestEvents_EveryTypeRegisteredAndSampled(t *testing.T) {

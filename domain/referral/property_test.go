@@ -72,16 +72,7 @@ func TestReferral_RandomCommands_FoldEqualsSteps(t *testing.T) {
 				t.Fatalf("a command mutated the state")
 			}
 			if err != nil {
-				rules := domain.RuleErrors(err)
-				if len(rules) == 0 {
-					t.Fatalf("error without a rule: %v", err)
-				}
-				for _, re := range rules {
-					seenRules[re.Rule] = true
-					if !listed(re.Rule) {
-						t.Fatalf("rule %s missing from Rules()", re.Rule)
-					}
-				}
+				rules.Known(t, err)
 				if ps != nil {
 					t.Fatalf("refused command returned events: %v", ps)
 				}

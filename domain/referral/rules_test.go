@@ -1,69 +1,25 @@
 package referral_test
 
 import (
-	"flag"
-	"fmt"
 	"os"
-	"sort"
 	"testing"
 
-	"casework/domain"
+	"casework/domain/internal/domaintest"
 	"casework/domain/referral"
 )
 
-func TestRules_NoDuplicatesAndComplete(t *testing.T) {
-	seen := map[string]bool{}
-	for _, r := range referral.Rules() {
-		if seen[r.Name] {
-			t.Errorf("duplicate rule %s", r.Name)
-		}
-		seen[r.Name] = true
-		if r.Seed == "" || r.Summary == "" {
-			t.Errorf("rule %s lacks a seed or summary", r.Name)
-		}
-	}
-}
+// rules tracks the package's rules table against what the tests see.
+var rules = domaintest.NewRules("referral.", referral.Rules())
 
-// seenRules collects every rule name a command returned in the tests.
-var seenRules = map[string]bool{}
+func TestRules_NoDuplicatesAndComplete(t *testing.T) { rules.CheckTable(t) }
 
-// record notes the rules err carries and fails tb at once if one of them
-// is missing from Rules(): every rule a command returns must be listed.
+// record notes the rules err carries and fails tb if one of them is
+// missing from Rules(): every rule a command returns must be listed.
 func record(tb testing.TB, err error) {
 	tb.Helper()
-	for _, re := range domain.RuleErrors(err) {
-		seenRules[re.Rule] = true
-		if !listed(re.Rule) {
-			tb.Errorf("rule %s returned by a command but missing from Rules()", re.Rule)
-		}
-	}
-}
-
-func listed(name string) bool {
-	for _, r := range referral.Rules() {
-		if r.Name == name {
-			return true
-		}
-	}
-	return false
+	rules.Record(tb, err)
 }
 
 // TestMain checks, after a full run of the package's tests, that every rule
 // in Rules() was returned by some test, so that no listed rule is untested.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if f := flag.Lookup("test.run"); code == 0 && !testing.Short() && (f == nil || f.Value.String() == "") {
-		var missing []string
-		for _, r := range referral.Rules() {
-			if !seenRules[r.Name] {
-				missing = append(missing, r.Name)
-			}
-		}
-		sort.Strings(missing)
-		for _, n := range missing {
-			fmt.Fprintf(os.Stderr, "rule %s is listed in Rules() but no test saw a command return it\n", n)
-			code = 1
-		}
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(rules.Main(m)) }

@@ -2,11 +2,8 @@ package station_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -14,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"casework/domain"
+	"casework/domain/internal/domaintest"
 	"casework/domain/org"
 	"casework/domain/station"
 	"casework/domain/value"
@@ -30,10 +28,7 @@ func cmdAs(role domain.Role) domain.Cmd {
 }
 
 // failer is what both *testing.T and *rapid.T offer to helpers.
-type failer interface {
-	Helper()
-	Fatalf(format string, args ...any)
-}
+type failer = domaintest.TB
 
 // fold applies payloads to s as the store would, numbering revisions.
 func fold(tb failer, s *station.State, ps ...domain.Payload) {
@@ -43,74 +38,22 @@ func fold(tb failer, s *station.State, ps ...domain.Payload) {
 	}
 }
 
+// rules tracks the package's rules table against what the tests see.
+var rules = domaintest.NewRules("station.", station.Rules())
+
 // wantRule asserts err carries rule with kind k, and that every rule in err
 // is listed in station.Rules().
 func wantRule(tb failer, err error, rule string, k domain.Kind) {
 	tb.Helper()
-	if err == nil {
-		tb.Fatalf("want rule %s, got no error", rule)
-	}
-	assertKnownRules(tb, err)
-	for _, e := range domain.RuleErrors(err) {
-		if e.Rule == rule {
-			if e.Kind != k {
-				tb.Fatalf("rule %s has kind %v, want %v", rule, e.Kind, k)
-			}
-			return
-		}
-	}
-	tb.Fatalf("want rule %s, got %v", rule, err)
+	rules.Want(tb, err, rule, k)
 }
 
 func assertKnownRules(tb failer, err error) {
 	tb.Helper()
-	errs := domain.RuleErrors(err)
-	if len(errs) == 0 {
-		tb.Fatalf("error carries no rule: %v", err)
-	}
-	for _, e := range errs {
-		if !knownRule(e.Rule) {
-			tb.Fatalf("rule %q returned but not listed in Rules()", e.Rule)
-		}
-	}
+	rules.Known(tb, err)
 }
 
-func knownRule(name string) bool {
-	for _, r := range station.Rules() {
-		if r.Name == name {
-			return true
-		}
-	}
-	return false
-}
-
-func TestRules_UniqueDocumentedAndProven(t *testing.T) {
-	var src strings.Builder
-	files, _ := filepath.Glob("*_test.go")
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		src.Write(b)
-	}
-	var names []string
-	for _, r := range station.Rules() {
-		if slices.Contains(names, r.Name) {
-			t.Errorf("rule %s listed twice", r.Name)
-		}
-		names = append(names, r.Name)
-		if r.Seed == "" || r.Summary == "" {
-			t.Errorf("rule %s lacks seed or summary", r.Name)
-		}
-		if !strings.HasPrefix(r.Name, "station.") {
-			t.Errorf("rule %s outside the station namespace", r.Name)
-		}
-		if !strings.Contains(src.String(), `"`+r.Name+`"`) {
-			t.Errorf("rule %s is not asserted by any test", r.Name)
-		}
-	}
-}
+func TestRules_UniqueDocumentedAndProven(t *testing.T) { rules.CheckTable(t) }
 
 // exported lets cmp look into the value types' unexported fields.
 var exported = cmp.Exporter(func(reflect.Type) bool { return true })
