@@ -15,8 +15,8 @@ func (s *Server) caseRoutes() []route {
 	post := func(path string, h echo.HandlerFunc) route { return route{method: http.MethodPost, path: path, h: h} }
 	return []route{
 		post("/api/v1/cases", s.openCase),
-		{method: http.MethodGet, path: "/api/v1/cases/:id", h: s.getCase},
-		{method: http.MethodGet, path: "/api/v1/cases/:id/history", h: s.caseHistory},
+		{method: http.MethodGet, path: "/api/v1/cases/:id", h: getState(s.svc.Case)},
+		{method: http.MethodGet, path: "/api/v1/cases/:id/history", h: getHistory(s.svc.CaseHistory)},
 		post("/api/v1/cases/:id/household-checks", caseCmd(s, s.svc.RecordHouseholdCheck)),
 		post("/api/v1/cases/:id/assessments", caseCmd(s, s.svc.AssessNeeds)),
 		post("/api/v1/cases/:id/plans", caseCmd(s, s.svc.DraftPlan)),
@@ -67,36 +67,4 @@ func (s *Server) decideApproval(c echo.Context) error {
 	return runCommand(c, &in, "", func(p service.Principal, opts service.Options) (service.Result, error) {
 		return s.svc.DecideApproval(c.Request().Context(), p, opts, id, in.Decision == "approved", in.DecideApprovalInput)
 	})
-}
-
-func (s *Server) getCase(c echo.Context) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	at, err := atParams(c)
-	if err != nil {
-		return err
-	}
-	v, err := s.svc.Case(c.Request().Context(), principal(c), id, at)
-	if err != nil {
-		return err
-	}
-	return renderState(c, v.Revision, v)
-}
-
-func (s *Server) caseHistory(c echo.Context) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	pg, err := pageParams(c)
-	if err != nil {
-		return err
-	}
-	h, err := s.svc.CaseHistory(c.Request().Context(), principal(c), id, pg)
-	if err != nil {
-		return err
-	}
-	return writeJSON(c, http.StatusOK, h)
 }

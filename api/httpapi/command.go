@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
@@ -161,4 +162,49 @@ func pageParams(c echo.Context) (service.Page, error) {
 func renderState(c echo.Context, rev uint64, v any) error {
 	c.Response().Header().Set("ETag", etag(rev))
 	return writeJSON(c, http.StatusOK, v)
+}
+
+// stateReader reads a record's state now or at a past revision or time.
+type stateReader[V interface{ ETagRevision() uint64 }] func(ctx context.Context, p service.Principal, id uuid.UUID, at service.At) (V, error)
+
+// historyReader reads a page of a record's events.
+type historyReader func(ctx context.Context, p service.Principal, id uuid.UUID, pg service.Page) (service.HistoryPage, error)
+
+// getState serves GET /…/:id with ?revision= / ?as_of= time travel, the
+// record's revision as the ETag.
+func getState[V interface{ ETagRevision() uint64 }](read stateReader[V]) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id, err := idParam(c, "id")
+		if err != nil {
+			return err
+		}
+		at, err := atParams(c)
+		if err != nil {
+			return err
+		}
+		v, err := read(c.Request().Context(), principal(c), id, at)
+		if err != nil {
+			return err
+		}
+		return renderState(c, v.ETagRevision(), v)
+	}
+}
+
+// getHistory serves GET /…/:id/history, paged with ?from= and ?limit=.
+func getHistory(read historyReader) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id, err := idParam(c, "id")
+		if err != nil {
+			return err
+		}
+		pg, err := pageParams(c)
+		if err != nil {
+			return err
+		}
+		h, err := read(c.Request().Context(), principal(c), id, pg)
+		if err != nil {
+			return err
+		}
+		return writeJSON(c, http.StatusOK, h)
+	}
 }

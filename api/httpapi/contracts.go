@@ -15,8 +15,8 @@ func (s *Server) contractRoutes() []route {
 	post := func(path string, h echo.HandlerFunc) route { return route{method: http.MethodPost, path: path, h: h} }
 	return []route{
 		post("/api/v1/contracts", s.openProcurement),
-		{method: http.MethodGet, path: "/api/v1/contracts/:id", h: s.getContract},
-		{method: http.MethodGet, path: "/api/v1/contracts/:id/history", h: s.contractHistory},
+		{method: http.MethodGet, path: "/api/v1/contracts/:id", h: getState(s.svc.Contract)},
+		{method: http.MethodGet, path: "/api/v1/contracts/:id/history", h: getHistory(s.svc.ContractHistory)},
 		post("/api/v1/contracts/:id/award", contractCmd(s.svc.AwardContract)),
 		post("/api/v1/contracts/:id/agreements", contractCmd(s.svc.SignAgreement)),
 		post("/api/v1/contracts/:id/reports", contractCmd(s.svc.SubmitContractReport)),
@@ -51,36 +51,4 @@ func (s *Server) openProcurement(c echo.Context) error {
 	return runCommand(c, &in, "/api/v1/contracts/{id}", func(p service.Principal, opts service.Options) (service.Result, error) {
 		return s.svc.OpenProcurement(c.Request().Context(), p, opts, in)
 	})
-}
-
-func (s *Server) getContract(c echo.Context) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	at, err := atParams(c)
-	if err != nil {
-		return err
-	}
-	v, err := s.svc.Contract(c.Request().Context(), principal(c), id, at)
-	if err != nil {
-		return err
-	}
-	return renderState(c, v.Revision, v)
-}
-
-func (s *Server) contractHistory(c echo.Context) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	pg, err := pageParams(c)
-	if err != nil {
-		return err
-	}
-	h, err := s.svc.ContractHistory(c.Request().Context(), principal(c), id, pg)
-	if err != nil {
-		return err
-	}
-	return writeJSON(c, http.StatusOK, h)
 }

@@ -12,8 +12,8 @@ import (
 func (s *Server) referralRoutes() []route {
 	return []route{
 		{method: http.MethodPost, path: "/api/v1/cases/:id/referrals", h: s.createReferral},
-		{method: http.MethodGet, path: "/api/v1/referrals/:id", h: s.getReferral},
-		{method: http.MethodGet, path: "/api/v1/referrals/:id/history", h: s.referralHistory},
+		{method: http.MethodGet, path: "/api/v1/referrals/:id", h: getState(s.svc.Referral)},
+		{method: http.MethodGet, path: "/api/v1/referrals/:id/history", h: getHistory(s.svc.ReferralHistory)},
 		{method: http.MethodPost, path: "/api/v1/referrals/:id/transitions", h: s.transitionReferral},
 	}
 }
@@ -38,36 +38,4 @@ func (s *Server) transitionReferral(c echo.Context) error {
 	return runCommand(c, &in, "", func(p service.Principal, opts service.Options) (service.Result, error) {
 		return s.svc.TransitionReferral(c.Request().Context(), p, opts, id, in)
 	})
-}
-
-func (s *Server) getReferral(c echo.Context) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	at, err := atParams(c)
-	if err != nil {
-		return err
-	}
-	v, err := s.svc.Referral(c.Request().Context(), principal(c), id, at)
-	if err != nil {
-		return err
-	}
-	return renderState(c, v.Revision, v)
-}
-
-func (s *Server) referralHistory(c echo.Context) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	pg, err := pageParams(c)
-	if err != nil {
-		return err
-	}
-	h, err := s.svc.ReferralHistory(c.Request().Context(), principal(c), id, pg)
-	if err != nil {
-		return err
-	}
-	return writeJSON(c, http.StatusOK, h)
 }

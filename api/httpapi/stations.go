@@ -19,8 +19,8 @@ func (s *Server) stationRoutes() []route {
 	get := func(path string, h echo.HandlerFunc) route { return route{method: http.MethodGet, path: path, h: h} }
 	rs := []route{
 		post("/api/v1/stations", s.registerStation),
-		get("/api/v1/stations/:id", s.getStation),
-		get("/api/v1/stations/:id/history", s.stationHistory),
+		get("/api/v1/stations/:id", getState(s.svc.Station)),
+		get("/api/v1/stations/:id/history", getHistory(s.svc.StationHistory)),
 		get("/api/v1/stations/:id/compliance", s.stationCompliance),
 		get("/api/v1/compliance", s.compliance),
 		post("/api/v1/stations/:id/pilot", idCmd(s.svc.SetStationPilot)),
@@ -85,38 +85,6 @@ func (s *Server) staffDeparture(c echo.Context) error {
 		return s.svc.RecordStaffLeft(c.Request().Context(), p, opts, id,
 			station.StaffLeftInput{StaffID: staffID, Date: in.Date, Reason: in.Reason})
 	})
-}
-
-func (s *Server) getStation(c echo.Context) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	at, err := atParams(c)
-	if err != nil {
-		return err
-	}
-	v, err := s.svc.Station(c.Request().Context(), principal(c), id, at)
-	if err != nil {
-		return err
-	}
-	return renderState(c, v.Revision, v)
-}
-
-func (s *Server) stationHistory(c echo.Context) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	pg, err := pageParams(c)
-	if err != nil {
-		return err
-	}
-	h, err := s.svc.StationHistory(c.Request().Context(), principal(c), id, pg)
-	if err != nil {
-		return err
-	}
-	return writeJSON(c, http.StatusOK, h)
 }
 
 // complianceParams reads ?as_of (a date, or an RFC 3339 time whose date in

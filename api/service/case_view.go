@@ -81,3 +81,6 @@ func newCaseView(st *casefile.State, rev uint64) CaseView {
 	}
 	return v
 }
+
+// ETagRevision is the revision the view was folded to, the HTTP ETag.
+func (v CaseView) ETagRevision() uint64 { return v.Revision }

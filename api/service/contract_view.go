@@ -95,3 +95,6 @@ func contractList[T any](xs []T) []T {
 	}
 	return xs
 }
+
+// ETagRevision is the revision the view was folded to, the HTTP ETag.
+func (v ContractView) ETagRevision() uint64 { return v.Revision }

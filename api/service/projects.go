@@ -160,3 +160,6 @@ func (s *Service) ProjectHistory(ctx context.Context, p Principal, id uuid.UUID,
 	}
 	return s.history(ctx, eventstore.StreamName(project.Category, id), pg)
 }
+
+// ETagRevision is the revision the view was folded to, the HTTP ETag.
+func (v ProjectView) ETagRevision() uint64 { return v.Revision }

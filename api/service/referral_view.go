@@ -134,3 +134,6 @@ func redactForReceiving(e *HistoryEntry) error {
 	e.Data = data
 	return nil
 }
+
+// ETagRevision is the revision the view was folded to, the HTTP ETag.
+func (v ReferralView) ETagRevision() uint64 { return v.Revision }

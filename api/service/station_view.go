@@ -244,3 +244,6 @@ func (s *Service) Compliance(ctx context.Context, p Principal, on value.Date, w 
 	}
 	return out, nil
 }
+
+// ETagRevision is the revision the view was folded to, the HTTP ETag.
+func (v StationView) ETagRevision() uint64 { return v.Revision }
