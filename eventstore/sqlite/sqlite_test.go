@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"casework/eventstore"
+	"casework/eventstore/pii"
 	"casework/eventstore/sqlite"
 	"casework/eventstore/storetest"
 )
@@ -19,7 +20,12 @@ func MustOpen(tb testing.TB) *sqlite.Store {
 
 func mustOpenAt(tb testing.TB, path string) *sqlite.Store {
 	tb.Helper()
-	s, err := sqlite.Open(context.Background(), path, sqlite.Options{})
+	return mustOpenWith(tb, path, sqlite.Options{})
+}
+
+func mustOpenWith(tb testing.TB, path string, opts sqlite.Options) *sqlite.Store {
+	tb.Helper()
+	s, err := sqlite.Open(context.Background(), path, opts)
 	if err != nil {
 		tb.Fatalf("open %s: %v", path, err)
 	}
@@ -45,20 +51,35 @@ func tamper(tb testing.TB, s eventstore.Store, stream string, revision uint64) {
 	}
 }
 
+// TestConformance runs the suite once per crypto suite's chain hash:
+// SHA-256 (intl) and SM3 (gm).
 func TestConformance(t *testing.T) {
-	storetest.Run(t, storetest.Harness{
-		New: func(tb testing.TB) eventstore.Store { return MustOpen(tb) },
-		Reopen: func(tb testing.TB, s eventstore.Store) eventstore.Store {
-			path := s.(*sqlite.Store).Path()
-			if err := s.Close(); err != nil {
-				tb.Fatal(err)
-			}
-			return mustOpenAt(tb, path)
-		},
-		Features: storetest.Features{
-			ContiguousPositions:   true,
-			CrossStreamDuplicates: true,
-			Tamper:                tamper,
-		},
-	})
+	for _, suite := range pii.Suites() {
+		t.Run(suite.Name, func(t *testing.T) {
+			opts := sqlite.Options{Hash: suite.Hash, KnownHashes: []eventstore.ChainHash{pii.SM3}}
+			storetest.Run(t, storetest.Harness{
+				New: func(tb testing.TB) eventstore.Store {
+					s := mustOpenWith(tb, filepath.Join(tb.TempDir(), "events.db"), opts)
+					if s.HashAlgorithm() != suite.Hash.Name {
+						tb.Fatalf("hash = %s, want %s", s.HashAlgorithm(), suite.Hash.Name)
+					}
+					return s
+				},
+				Reopen: func(tb testing.TB, s eventstore.Store) eventstore.Store {
+					path := s.(*sqlite.Store).Path()
+					if err := s.Close(); err != nil {
+						tb.Fatal(err)
+					}
+					// Reopened knowing both hashes but asking for the default:
+					// the file's recorded hash wins.
+					return mustOpenWith(tb, path, sqlite.Options{KnownHashes: []eventstore.ChainHash{pii.SM3}})
+				},
+				Features: storetest.Features{
+					ContiguousPositions:   true,
+					CrossStreamDuplicates: true,
+					Tamper:                tamper,
+				},
+			})
+		})
+	}
 }
