@@ -38,6 +38,10 @@ type OpenInput struct {
 	Domain     domain.ServiceDomain `json:"domain"`
 	StationID  string               `json:"station_id"`
 	WorkerID   string               `json:"worker_id"`
+	// ClientID is the client's ID when the person is already known (the
+	// application layer finds it by resident ID number); never taken from
+	// request JSON. uuid.Nil makes this case's ID the client's.
+	ClientID uuid.UUID `json:"-"`
 }
 
 // adultAge is the age of majority (PRC Civil Code Art. 17).
@@ -55,7 +59,8 @@ func ageOn(birth, on value.Date) int {
 // Open records intake of a new case with id. The station defaults to the
 // actor's org unit and the worker to the actor when a social worker opens
 // the case. A client who is under 18 at intake is a minor: the name and
-// circumstances are stored in the "minor" fields.
+// circumstances are stored in the "minor" fields. The client's ID is
+// in.ClientID, or id when that is nil (a client seen for the first time).
 //
 // Errors: case.record.role (Forbidden); Invalid: case.open.source,
 // case.open.referred_by, case.open.client_name, value.resident_id.* (field
@@ -167,8 +172,12 @@ func Open(cmd domain.Cmd, id uuid.UUID, in OpenInput) ([]domain.Payload, error) 
 	} else {
 		client.Name, client.Circumstances = name, circ
 	}
+	clientID := in.ClientID
+	if clientID == uuid.Nil {
+		clientID = id
+	}
 	return []domain.Payload{CaseOpened{
-		CaseID: id, Source: in.Source, ReferredBy: strings.TrimSpace(in.ReferredBy), Client: client,
+		CaseID: id, ClientID: clientID, Source: in.Source, ReferredBy: strings.TrimSpace(in.ReferredBy), Client: client,
 		Household: Household{County: county, Size: in.Household.Size, Address: strings.TrimSpace(in.Household.Address)},
 		Domain:    in.Domain, StationID: station, WorkerID: worker, OpenedAt: cmd.Now,
 	}}, nil

@@ -66,10 +66,16 @@ type Household struct {
 	Address string             `json:"address,omitempty" sensitive:"contact"`
 }
 
-// CaseOpened records intake (接案). Schema 2: schema 1 had the client's
-// name in a top-level "client_name"; see upcastCaseOpenedV1.
+// CaseOpened records intake (接案). Schema 3: schema 1 had the client's
+// name in a top-level "client_name" (see upcastCaseOpenedV1); schema 2 had
+// no client_id (see upcastCaseOpenedV2).
 type CaseOpened struct {
-	CaseID     uuid.UUID            `json:"case_id"`
+	CaseID uuid.UUID `json:"case_id"`
+	// ClientID is the key subject of the case's sensitive fields: the store
+	// encrypts them under this client's key, so forgetting the client
+	// (privacy.ClientForgotten) erases them. Several cases of one person
+	// share it.
+	ClientID   uuid.UUID            `json:"client_id"`
 	Source     string               `json:"source"`
 	ReferredBy string               `json:"referred_by,omitempty"`
 	Client     Client               `json:"client"`

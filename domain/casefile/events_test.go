@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"casework/domain"
 	"casework/domain/casefile"
 	"casework/domain/internal/domaintest"
@@ -28,7 +30,7 @@ func registry(tb testing.TB) *domain.Registry {
 func samples() []domain.Payload {
 	openedAt := time.Date(2025, 6, 10, 2, 0, 0, 0, time.UTC)
 	return []domain.Payload{
-		casefile.CaseOpened{CaseID: caseID, Source: casefile.SourceHelpRequest,
+		casefile.CaseOpened{CaseID: caseID, ClientID: clientID, Source: casefile.SourceHelpRequest,
 			Client: casefile.Client{Name: "张秀兰", ResidentID: value.MustParseResidentID("510108196505120029"),
 				Gender: "female", BirthDate: date("1965-05-12"),
 				Contact:       casefile.Contact{Phone: "13800000000", Address: "成华区保和街道和美社区3组12号"},
@@ -89,22 +91,70 @@ func TestEvents_EveryTypeRegisteredWithSampleAndGolden(t *testing.T) {
 	}
 }
 
+// openedBefore3 is the sample CaseOpened as read from a schema older than
+// 3: its client is its own first case.
+func openedBefore3() casefile.CaseOpened {
+	want := samples()[0].(casefile.CaseOpened)
+	want.ClientID = want.CaseID
+	return want
+}
+
 func TestEvents_CaseOpenedV1Golden_UpcastsToSchema2(t *testing.T) {
 	r := registry(t)
 	old, err := os.ReadFile(filepath.Join("testdata", "events", "CaseOpened.v1.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if def, _ := r.Def("CaseOpened"); def.Schema != 2 {
-		t.Fatalf("CaseOpened schema = %d, want 2", def.Schema)
+	if def, _ := r.Def("CaseOpened"); def.Schema != 3 {
+		t.Fatalf("CaseOpened schema = %d, want 3", def.Schema)
 	}
 	got, err := r.Decode("CaseOpened", 1, old)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := samples()[0].(casefile.CaseOpened)
+	if want := openedBefore3(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("upcast v1 through v2 to v3:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+func TestEvents_CaseOpenedV2Golden_UpcastsToSchema3(t *testing.T) {
+	r := registry(t)
+	old, err := os.ReadFile(filepath.Join("testdata", "events", "CaseOpened.v2.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := r.Decode("CaseOpened", 2, old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := openedBefore3()
 	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("upcast v1:\n got %+v\nwant %+v", got, want)
+		t.Fatalf("upcast v2:\n got %+v\nwant %+v", got, want)
+	}
+	if got.(casefile.CaseOpened).ClientID != caseID {
+		t.Fatalf("client_id = %v, want the case's id %v", got.(casefile.CaseOpened).ClientID, caseID)
+	}
+	// Read as schema 3, the same JSON lacks the client: only the upcaster
+	// supplies it.
+	as3, err := r.Decode("CaseOpened", 3, old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if as3.(casefile.CaseOpened).ClientID != uuid.Nil {
+		t.Fatalf("schema-2 JSON read as schema 3 has client_id %v", as3.(casefile.CaseOpened).ClientID)
+	}
+}
+
+func TestEvents_CaseOpenedV2WithoutCaseID_Refused(t *testing.T) {
+	r := registry(t)
+	for name, doc := range map[string]string{
+		"no case_id":        `{"source":"outreach"}`,
+		"client_id present": `{"case_id":"0192f0c4-5b7e-7a31-9c1e-4d2f8a6b3c10","client_id":"0192f0c4-5b7e-7a31-9c1e-4d2f8a6b3c10"}`,
+		"not an object":     `[]`,
+	} {
+		if _, err := r.Decode("CaseOpened", 2, []byte(doc)); err == nil {
+			t.Errorf("%s: decoded", name)
+		}
 	}
 }
 

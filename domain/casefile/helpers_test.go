@@ -14,6 +14,8 @@ import (
 
 var (
 	caseID = uuid.MustParse("0192f0c4-5b7e-7a31-9c1e-4d2f8a6b3c10")
+	// clientID is a client known from an earlier case.
+	clientID = uuid.MustParse("0192f0c4-5b7e-7a31-9c1e-4d2f8a6b3c01")
 	// now is 10:00 on 10 June 2025 in Beijing.
 	now = time.Date(2025, 6, 10, 10, 0, 0, 0, value.Shanghai)
 

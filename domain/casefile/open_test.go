@@ -1,6 +1,7 @@
 package casefile_test
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/google/uuid"
@@ -135,5 +136,40 @@ func TestCase_Open_ResidentIDFieldPath(t *testing.T) {
 	es := domain.RuleErrors(err)
 	if len(es) == 0 || es[0].Rule != "value.resident_id.length" || es[0].Field != "client.resident_id" {
 		t.Fatalf("errors = %v", es)
+	}
+}
+
+func TestCase_Open_NewClientIsTheCase(t *testing.T) {
+	h := opened(t)
+	if h.s.ClientID != caseID {
+		t.Fatalf("client id = %v, want the case's id %v", h.s.ClientID, caseID)
+	}
+}
+
+func TestCase_Open_KnownClientKeepsItsID(t *testing.T) {
+	in := validOpen()
+	in.ClientID = clientID
+	ps, err := casefile.Open(cmdBy(worker), caseID, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ps[0].(casefile.CaseOpened); got.ClientID != clientID || got.CaseID != caseID {
+		t.Fatalf("case %v client %v", got.CaseID, got.ClientID)
+	}
+	h := &history{}
+	h.apply(worker, ps)
+	if h.s.ClientID != clientID || h.s.ID != caseID {
+		t.Fatalf("state: case %v client %v", h.s.ID, h.s.ClientID)
+	}
+}
+
+func TestOpenInput_ClientIDNeverFromJSON(t *testing.T) {
+	var in casefile.OpenInput
+	body := `{"source":"help_request","client_id":"` + clientID.String() + `","ClientID":"` + clientID.String() + `"}`
+	if err := json.Unmarshal([]byte(body), &in); err != nil {
+		t.Fatal(err)
+	}
+	if in.ClientID != uuid.Nil {
+		t.Fatalf("client id %v taken from request JSON", in.ClientID)
 	}
 }

@@ -9,7 +9,9 @@ import (
 
 // RegisterEvents registers every case event with its schema version.
 func RegisterEvents(r *domain.Registry) {
-	domain.Register[CaseOpened](r, 2, domain.Upcaster{From: 1, Up: upcastCaseOpenedV1})
+	domain.Register[CaseOpened](r, 3,
+		domain.Upcaster{From: 1, Up: upcastCaseOpenedV1},
+		domain.Upcaster{From: 2, Up: upcastCaseOpenedV2})
 	domain.Register[HouseholdCheckRecorded](r, 1)
 	domain.Register[NeedsAssessed](r, 1)
 	domain.Register[ServicePlanDrafted](r, 1)
@@ -67,5 +69,25 @@ func upcastCaseOpenedV1(old json.RawMessage) (json.RawMessage, error) {
 		return nil, err
 	}
 	doc["client"] = b
+	return json.Marshal(doc)
+}
+
+// upcastCaseOpenedV2 turns a schema-2 CaseOpened into schema 3 by adding
+// "client_id". Before schema 3 every case recorded its client afresh, so a
+// client recorded then is its own first case: the client's ID is the
+// case's ID, which is also the key subject the store used for it.
+func upcastCaseOpenedV2(old json.RawMessage) (json.RawMessage, error) {
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(old, &doc); err != nil {
+		return nil, fmt.Errorf("case opened v2: %w", err)
+	}
+	id, ok := doc["case_id"]
+	if !ok {
+		return nil, fmt.Errorf("case opened v2: no case_id")
+	}
+	if _, ok := doc["client_id"]; ok {
+		return nil, fmt.Errorf("case opened v2: client_id appears before schema 3")
+	}
+	doc["client_id"] = id
 	return json.Marshal(doc)
 }

@@ -45,9 +45,12 @@ type Approval struct {
 // State is a case folded from its events. The zero value is a case that
 // does not exist yet.
 type State struct {
-	ID      uuid.UUID
-	Exists  bool
-	Version uint64 // number of events applied; the next event's revision
+	ID uuid.UUID
+	// ClientID is the client's ID, the key subject of the case's sensitive
+	// fields; several cases may share it.
+	ClientID uuid.UUID
+	Exists   bool
+	Version  uint64 // number of events applied; the next event's revision
 
 	Source     string
 	ReferredBy string
@@ -161,7 +164,7 @@ func (s *State) Stage() string {
 func (s *State) Apply(e domain.Event) {
 	switch p := e.Payload.(type) {
 	case CaseOpened:
-		s.ID = p.CaseID
+		s.ID, s.ClientID = p.CaseID, p.ClientID
 		s.Exists = true
 		s.Source, s.ReferredBy, s.Domain = p.Source, p.ReferredBy, p.Domain
 		s.StationID, s.WorkerID = p.StationID, p.WorkerID

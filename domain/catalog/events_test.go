@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strconv"
 	"testing"
@@ -221,8 +222,10 @@ func TestGolden_EveryOldSchemaUpcastsAndDecodes(t *testing.T) {
 				if _, _, _, err := r.Encode(p); err != nil {
 					t.Fatalf("re-encode: %v", err)
 				}
-				if _, err := r.Decode(name, def.Schema, old); err == nil {
-					t.Errorf("the schema-%d file also decodes as schema %d: the versions do not differ", v, def.Schema)
+				// A schema that only adds a field still reads the old JSON;
+				// the versions differ when the upcasters change what it means.
+				if as, err := r.Decode(name, def.Schema, old); err == nil && reflect.DeepEqual(as, p) {
+					t.Errorf("the schema-%d file also decodes as schema %d to the same payload: the versions do not differ", v, def.Schema)
 				}
 			})
 			upcast++
