@@ -31,9 +31,10 @@ var specEvents = []string{
 }
 
 // sensitiveEvents must carry at least one field tagged `sensitive`: they
-// hold names, ID numbers, income or health of the people served.
+// hold names, ID numbers, income or health of the people served. Station
+// staff and volunteers are not among them: their rosters are public.
 var sensitiveEvents = []string{
-	"CaseOpened", "HouseholdCheckRecorded", "ReferralRequested", "StaffAssigned", "VolunteerRegistered",
+	"CaseOpened", "HouseholdCheckRecorded", "ReferralRequested",
 }
 
 // domainDir is the domain/ directory, relative to this package.

@@ -65,7 +65,8 @@ type StationFunctionsRecorded struct {
 
 // StaffPerson holds the personal fields of a staff member.
 type StaffPerson struct {
-	Name string `json:"name" sensitive:"name"`
+	// Not sensitive: the staff roster is posted at the station; DOMAIN §8 lists client data only.
+	Name string `json:"name"`
 }
 
 // StaffAssigned puts a person in post at the station from StartDate.
@@ -101,7 +102,8 @@ type StationRuleRegistered struct {
 
 // VolunteerPerson holds the personal fields of a volunteer.
 type VolunteerPerson struct {
-	Name string `json:"name" sensitive:"name"`
+	// Not sensitive: the volunteer roster is posted at the station; DOMAIN §8 lists client data only.
+	Name string `json:"name"`
 }
 
 // VolunteerRegistered adds a volunteer to the station's roster.
