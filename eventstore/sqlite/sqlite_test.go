@@ -3,8 +3,12 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"path/filepath"
 	"testing"
+	"time"
+
+	"github.com/google/uuid"
 
 	"casework/eventstore"
 	"casework/eventstore/pii"
@@ -81,5 +85,64 @@ func TestConformance(t *testing.T) {
 				},
 			})
 		})
+	}
+}
+
+// TestTwoProcesses_AppendsInterleave_NothingLostSubscribersSeeBoth opens
+// the same file twice, as a server and the command line beside it would:
+// appends from each see the other's (no stale head, no position clash),
+// and a subscriber of one sees the other's events without a local append.
+func TestTwoProcesses_AppendsInterleave_NothingLostSubscribersSeeBoth(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "events.db")
+	a := mustOpenAt(t, path)
+	defer a.Close()
+	b := mustOpenAt(t, path)
+	defer b.Close()
+
+	stream := eventstore.StreamName("case", uuid.New())
+	ev := func() eventstore.EventData {
+		return eventstore.EventData{ID: uuid.Must(uuid.NewV7()), Type: "T", Data: []byte(`{}`)}
+	}
+	if _, err := a.Append(ctx, stream, eventstore.NoStream, ev()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Append(ctx, stream, eventstore.Exact(0), ev()); err != nil {
+		t.Fatalf("b appends after a: %v", err)
+	}
+	// a's cached head says revision 0: it must notice b's write.
+	if _, err := a.Append(ctx, stream, eventstore.Exact(0), ev()); !errors.Is(err, eventstore.ErrWrongExpectedRevision) {
+		t.Fatalf("stale expected revision on a: %v", err)
+	}
+	res, err := a.Append(ctx, stream, eventstore.Exact(1), ev())
+	if err != nil || res.LastPosition != 3 {
+		t.Fatalf("a appends at revision 2: %+v %v", res, err)
+	}
+
+	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	got := make(chan uint64, 8)
+	go func() {
+		for e, err := range a.SubscribeAll(sctx, 3, eventstore.Filter{Categories: []string{"client"}}) {
+			if err != nil {
+				close(got)
+				return
+			}
+			got <- e.Position
+		}
+	}()
+	if _, err := b.Append(ctx, eventstore.StreamName("client", uuid.New()), eventstore.NoStream, ev()); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case pos, ok := <-got:
+		if !ok || pos != 4 {
+			t.Fatalf("subscriber got %d (%v), want position 4", pos, ok)
+		}
+	case <-sctx.Done():
+		t.Fatal("a's subscriber never saw b's append")
+	}
+	if err := a.VerifyAll(ctx); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -16,9 +16,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/url"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
 
@@ -68,8 +70,10 @@ type Store struct {
 	// head is the position of the last committed event.
 	head   atomic.Uint64
 	notify atomic.Pointer[chan struct{}]
-	w      *writer
-	stats  struct{ commits, appends, events atomic.Uint64 }
+	// watchDone closes when the watcher of other processes' commits ends.
+	watchDone chan struct{}
+	w         *writer
+	stats     struct{ commits, appends, events atomic.Uint64 }
 	// pending counts the appends between validation and their answer.
 	pending atomic.Int64
 	// cats holds the last position of each stream category written since
@@ -180,8 +184,8 @@ func Open(ctx context.Context, path string, opts Options) (_ *Store, err error) 
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	rdb.SetMaxOpenConns(opts.ReadConns)
-	rdb.SetMaxIdleConns(opts.ReadConns)
+	rdb.SetMaxOpenConns(opts.ReadConns + 1) // one is the watcher's
+	rdb.SetMaxIdleConns(opts.ReadConns + 1)
 	defer func() {
 		if err != nil {
 			rdb.Close()
@@ -214,8 +218,14 @@ func Open(ctx context.Context, path string, opts Options) (_ *Store, err error) 
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	wconn, err := rdb.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	s.w = w
 	go w.run()
+	s.watchDone = make(chan struct{})
+	go s.watch(wconn)
 	return s, nil
 }
 
@@ -244,6 +254,7 @@ func (s *Store) Close() error {
 		s.closed.Store(true)
 		close(s.quit)
 		<-s.wdone
+		<-s.watchDone
 		s.rq.close()
 		s.qmu.Lock()
 		for _, st := range s.queries {
@@ -259,11 +270,14 @@ func (s *Store) Close() error {
 // after position after (and up to the head), as far as the writer has
 // recorded since Open.
 func (s *Store) untouched(categories []string, after uint64) bool {
-	if len(categories) == 0 || after < s.openHead {
+	if len(categories) == 0 {
 		return false
 	}
 	s.catMu.RLock()
 	defer s.catMu.RUnlock()
+	if after < s.openHead {
+		return false
+	}
 	for _, c := range categories {
 		if s.cats[c] > after {
 			return false
@@ -271,6 +285,64 @@ func (s *Store) untouched(categories []string, after uint64) bool {
 	}
 	return true
 }
+
+// external records that another process committed up to position head:
+// subscribers can no longer trust the per-category skip, and they are
+// woken to read what was written.
+func (s *Store) external(head uint64) {
+	s.catMu.Lock()
+	s.openHead = math.MaxUint64
+	s.catMu.Unlock()
+	if s.raiseHead(head) {
+		s.wake()
+	}
+}
+
+// raiseHead moves the committed head up to head, never down, and reports
+// whether it moved.
+func (s *Store) raiseHead(head uint64) bool {
+	for {
+		cur := s.head.Load()
+		if head <= cur {
+			return false
+		}
+		if s.head.CompareAndSwap(cur, head) {
+			return true
+		}
+	}
+}
+
+// watch notices commits of other processes (polling SQLite's data_version
+// on its own connection) so that subscribers see them without waiting for
+// a local append.
+func (s *Store) watch(conn *sql.Conn) {
+	defer close(s.watchDone)
+	defer conn.Close()
+	ctx := context.Background()
+	var last int64
+	_ = conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&last)
+	t := time.NewTicker(externalPoll)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.quit:
+			return
+		case <-t.C:
+		}
+		var v int64
+		if err := conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v); err != nil || v == last {
+			continue
+		}
+		last = v
+		var head sql.NullInt64
+		if err := conn.QueryRowContext(ctx, "SELECT max(position) FROM events").Scan(&head); err == nil {
+			s.external(uint64(head.Int64))
+		}
+	}
+}
+
+// externalPoll is how often a store looks for other processes' commits.
+const externalPoll = 250 * time.Millisecond
 
 func (s *Store) wake() {
 	ch := make(chan struct{})

@@ -48,8 +48,11 @@ type writer struct {
 	heads    map[string]streamHead
 	// batch overlays heads written in the open transaction.
 	batch map[string]streamHead
-	pos   uint64  // last position assigned (committed or in the open tx)
-	peak  float64 // appends in recent commits, the largest decaying
+	pos   uint64 // last position assigned (committed or in the open tx)
+	// dataVersion is SQLite's data_version of the write connection as of
+	// its last transaction: it changes when another process commits.
+	dataVersion int64
+	peak        float64 // appends in recent commits, the largest decaying
 
 	insert, headQ, byID, byRange *sql.Stmt
 }
@@ -70,6 +73,9 @@ func newWriter(ctx context.Context, s *Store, conn *sql.Conn, opts Options) (*wr
 	w.headQ = prep(`SELECT revision, hash FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1`)
 	w.byID = prep(`SELECT stream, revision, position FROM events WHERE id = ?`)
 	w.byRange = prep(`SELECT id, type, data, metadata, position, recorded_at FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`)
+	if err == nil {
+		err = conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&w.dataVersion)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("prepare writer: %w", err)
 	}
@@ -225,6 +231,11 @@ func (w *writer) commit(batch []*appendReq) {
 		fail(err)
 		return
 	}
+	if err := w.syncExternal(ctx); err != nil {
+		_, _ = w.conn.ExecContext(ctx, "ROLLBACK")
+		fail(err)
+		return
+	}
 	now := time.Now().UTC().UnixNano()
 	wrote := false
 	for i, r := range batch {
@@ -279,12 +290,35 @@ func (w *writer) commit(batch []*appendReq) {
 		}
 	}
 	if wrote {
-		w.s.head.Store(w.pos)
+		w.s.raiseHead(w.pos)
 		w.s.wake()
 	}
 	for i, r := range batch {
 		r.done <- results[i]
 	}
+}
+
+// syncExternal runs inside the write transaction: when another process
+// (the command line beside a running server) committed since this
+// writer's last transaction, the cached heads and the last position are
+// stale, so it drops the former and reloads the latter.
+func (w *writer) syncExternal(ctx context.Context) error {
+	var v int64
+	if err := w.conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v); err != nil {
+		return err
+	}
+	if v == w.dataVersion {
+		return nil
+	}
+	w.dataVersion = v
+	clear(w.heads)
+	var head sql.NullInt64
+	if err := w.conn.QueryRowContext(ctx, "SELECT max(position) FROM events").Scan(&head); err != nil {
+		return err
+	}
+	w.pos = uint64(head.Int64)
+	w.s.external(w.pos)
+	return nil
 }
 
 // one processes one append inside the open transaction. A refused append
