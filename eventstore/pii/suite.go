@@ -24,7 +24,7 @@ type Suite struct {
 	// Hash is the event store's chain hash.
 	Hash eventstore.ChainHash
 	// KeySize is the length of a data key in bytes.
-	KeySize int
+	KeySize  int
 	newBlock func(key []byte) (cipher.Block, error)
 	newHash  func() hash.Hash
 }
