@@ -13,6 +13,7 @@ import (
 	"casework/domain/casefile"
 	"casework/domain/contract"
 	"casework/domain/org"
+	"casework/domain/privacy"
 	"casework/domain/project"
 	"casework/domain/referral"
 	"casework/domain/station"
@@ -32,7 +33,10 @@ type Aggregate struct {
 }
 
 // Aggregates lists every aggregate in a fixed order: the org tree and
-// accounts first, then stations, cases, referrals, projects and contracts.
+// accounts first, then stations, cases, referrals, projects and contracts,
+// then the clients' privacy streams (requests to forget a client, and the
+// log of reads of a client's sensitive data), two categories of one
+// package.
 func Aggregates() []Aggregate {
 	return []Aggregate{
 		{Package: "org", Category: org.Category, RegisterEvents: org.RegisterEvents, Rules: org.Rules},
@@ -42,6 +46,8 @@ func Aggregates() []Aggregate {
 		{Package: "referral", Category: referral.Category, RegisterEvents: referral.RegisterEvents, Rules: referral.Rules},
 		{Package: "project", Category: project.Category, RegisterEvents: project.RegisterEvents, Rules: project.Rules},
 		{Package: "contract", Category: contract.Category, RegisterEvents: contract.RegisterEvents, Rules: contract.Rules},
+		{Package: "privacy", Category: privacy.Category, RegisterEvents: privacy.RegisterEvents, Rules: privacy.ForgetRules},
+		{Package: "privacy", Category: privacy.AccessCategory, RegisterEvents: privacy.RegisterAccessEvents, Rules: privacy.AccessRules},
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -71,6 +72,19 @@ func TestRegistry_NoEventRegisteredByTwoAggregates(t *testing.T) {
 			t.Fatalf("Registry() holds %d types, the aggregates register %d", got, len(owner))
 		}
 	}()
+}
+
+func TestCategories_IncludeClientAndAccessStreams(t *testing.T) {
+	cats := catalog.Categories()
+	r := catalog.Registry()
+	for cat, event := range map[string]string{"client": "ClientForgotten", "access": "SensitiveDataRead"} {
+		if !slices.Contains(cats, cat) {
+			t.Errorf("categories %v lack %q", cats, cat)
+		}
+		if _, ok := r.Def(event); !ok {
+			t.Errorf("%s is not registered", event)
+		}
+	}
 }
 
 func TestCategories_DistinctAndNamed(t *testing.T) {
