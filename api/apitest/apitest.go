@@ -22,6 +22,7 @@ import (
 	"casework/domain/casefile"
 	"casework/domain/org"
 	"casework/domain/value"
+	"casework/eventstore/pii"
 	"casework/eventstore/sqlite"
 )
 
@@ -32,6 +33,7 @@ const Password = "casework-test-pw"
 type Env struct {
 	Dir   string
 	Store *sqlite.Store
+	Keys  *pii.SQLiteKeyStore
 	Svc   *service.Service
 	HTTP  *httptest.Server
 	// Units by short name: city, county, bureau, station, room, station2,
@@ -47,6 +49,9 @@ type Env struct {
 
 // Key is the fixed signing key of test services.
 var Key = bytes.Repeat([]byte("k"), 32)
+
+// MasterKey is the fixed master key of test services' key stores.
+var MasterKey = bytes.Repeat([]byte("m"), pii.MasterKeySize)
 
 // Standards are the minimum-living standards of the fixture county.
 func Standards() []casefile.MinimumLivingStandard {
@@ -70,7 +75,11 @@ func StartAt(tb testing.TB, dir string, seed bool) *Env {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	svc, err := service.New(st, service.Config{SigningKey: Key, Standards: Standards})
+	keys, err := pii.OpenKeyStore(ctx, filepath.Join(dir, "keys.db"), pii.KeyStoreOptions{Suite: pii.Intl, Master: MasterKey})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	svc, err := service.New(st, service.Config{SigningKey: Key, Standards: Standards, Keys: keys})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -84,11 +93,12 @@ func StartAt(tb testing.TB, dir string, seed bool) *Env {
 		tb.Fatal(err)
 	}
 	hs := httptest.NewServer(srv.Handler())
-	env := &Env{Dir: dir, Store: st, Svc: svc, HTTP: hs, Units: map[string]uuid.UUID{}, Accounts: map[string]service.Principal{}}
+	env := &Env{Dir: dir, Store: st, Keys: keys, Svc: svc, HTTP: hs, Units: map[string]uuid.UUID{}, Accounts: map[string]service.Principal{}}
 	tb.Cleanup(func() {
 		hs.Close()
 		svc.Close()
 		st.Close()
+		keys.Close()
 	})
 	if seed {
 		env.seed(tb)

@@ -11,6 +11,7 @@ import (
 
 	"casework/domain"
 	"casework/eventstore"
+	"casework/eventstore/pii"
 )
 
 // Options are the request facts a command carries besides its input.
@@ -65,6 +66,9 @@ type entry[S any] struct {
 	// loaded is false until the entry was read from the store, and again
 	// when a write could not be folded in place.
 	loaded bool
+	// subject is the key subject of the stream's sealed fields, as its
+	// events' metadata record it (uuid.Nil until one is seen).
+	subject uuid.UUID
 }
 
 func newRepo[S any, PS interface {
@@ -97,6 +101,14 @@ func (r *repo[S, PS]) entry(stream string) *entry[S] {
 	return e
 }
 
+// clear drops every folded state, so that the next use reads the stream
+// anew (after a client's key was destroyed, no decrypted state remains).
+func (r *repo[S, PS]) clear() {
+	r.mu.Lock()
+	r.entries = map[string]*entry[S]{}
+	r.mu.Unlock()
+}
+
 // refresh folds the events appended since e was last brought up to date.
 // The caller holds e.mu.
 func (r *repo[S, PS]) refresh(ctx context.Context, stream string, e *entry[S]) error {
@@ -113,9 +125,12 @@ func (r *repo[S, PS]) refresh(ctx context.Context, stream string, e *entry[S]) e
 			return fmt.Errorf("load %s: %w", stream, err)
 		}
 		for i := range evs {
-			de, err := toDomain(r.svc.reg, &evs[i])
+			de, err := r.svc.foldEvent(ctx, &evs[i])
 			if err != nil {
 				return fmt.Errorf("load %s: %w", stream, err)
+			}
+			if sub := pii.SubjectOf(&evs[i].Metadata); sub != uuid.Nil {
+				e.subject = sub
 			}
 			PS(&e.state).Apply(de)
 			e.version = evs[i].Revision + 1
@@ -131,14 +146,20 @@ func (r *repo[S, PS]) refresh(ctx context.Context, stream string, e *entry[S]) e
 // entry, so that view may render it safely. version is the number of
 // events folded (0: the stream does not exist).
 func (r *repo[S, PS]) read(ctx context.Context, id uuid.UUID, view func(s PS, version uint64) error) error {
+	_, err := r.readSubject(ctx, id, view)
+	return err
+}
+
+// readSubject is read that also returns the stream's key subject.
+func (r *repo[S, PS]) readSubject(ctx context.Context, id uuid.UUID, view func(s PS, version uint64) error) (uuid.UUID, error) {
 	stream := eventstore.StreamName(r.category, id)
 	e := r.entry(stream)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if err := r.refresh(ctx, stream, e); err != nil {
-		return err
+		return uuid.Nil, err
 	}
-	return view(PS(&e.state), e.version)
+	return e.subject, view(PS(&e.state), e.version)
 }
 
 // command is one decision on an aggregate: authorize on the folded state
@@ -149,8 +170,12 @@ type command[S any, PS interface {
 }] struct {
 	id        uuid.UUID
 	create    bool // the stream must not exist yet
+	either    bool // the stream may or may not exist
 	authorize func(s PS, exists bool) error
 	decide    func(s PS, cmd domain.Cmd) ([]domain.Payload, error)
+	// subject names the key subject of the new events' sensitive fields
+	// (the client); nil means the subject the stream's events recorded.
+	subject func(s PS, payloads []domain.Payload) uuid.UUID
 }
 
 // execute runs the command path: load (fold), authorize, check If-Match,
@@ -192,6 +217,8 @@ func (r *repo[S, PS]) execute(ctx context.Context, p Principal, opts Options, c 
 		state := PS(&e.state)
 		var err error
 		switch {
+		case c.either:
+			err = c.authorize(state, exists)
 		case c.create && exists:
 			err = domain.Conflict(r.category+".create.exists", "id", "a record with this id already exists")
 		case !c.create && !exists:
@@ -219,8 +246,15 @@ func (r *repo[S, PS]) execute(ctx context.Context, p Principal, opts Options, c 
 		if len(payloads) == 0 {
 			return Result{ID: c.id, Stream: stream, Revision: e.version - 1}, nil
 		}
-		evs, err := r.svc.encode(p, opts, now, payloads)
+		evs, plain, err := r.svc.encode(p, opts, now, payloads)
 		if err != nil {
+			return Result{}, err
+		}
+		subject := e.subject
+		if c.subject != nil {
+			subject = c.subject(state, payloads)
+		}
+		if err := r.svc.seal(ctx, subject, evs); err != nil {
 			return Result{}, err
 		}
 		expected := eventstore.NoStream
@@ -248,23 +282,26 @@ func (r *repo[S, PS]) execute(ctx context.Context, p Principal, opts Options, c 
 		if err != nil {
 			return Result{}, fmt.Errorf("append %s: %w", stream, err)
 		}
-		r.fold(e, p, evs, res)
+		r.fold(e, p, evs, plain, res)
+		if subject != uuid.Nil {
+			e.subject = subject
+		}
 		return Result{ID: c.id, Stream: stream, Revision: res.LastRevision, Position: res.LastPosition, Events: len(evs)}, nil
 	}
 }
 
 // fold applies what an append wrote to the cached state, exactly as a read
-// of the stream would (the payloads decoded from their stored JSON, the
-// store's recording time), so that the next command needs no read. When
-// the store gave no single recording time, the entry is read anew next
-// time instead.
-func (r *repo[S, PS]) fold(e *entry[S], p Principal, evs []eventstore.EventData, res eventstore.AppendResult) {
+// of the stream would (the payloads decoded from their JSON before
+// sealing, the store's recording time), so that the next command needs no
+// read. When the store gave no single recording time, the entry is read
+// anew next time instead.
+func (r *repo[S, PS]) fold(e *entry[S], p Principal, evs []eventstore.EventData, plain [][]byte, res eventstore.AppendResult) {
 	if res.RecordedAt.IsZero() || res.FirstRevision != e.version {
 		e.loaded = false
 		return
 	}
 	for i := range evs {
-		pl, err := r.svc.reg.Decode(evs[i].Type, evs[i].Metadata.Schema, evs[i].Data)
+		pl, err := r.svc.reg.Decode(evs[i].Type, evs[i].Metadata.Schema, plain[i])
 		if err != nil {
 			e.loaded = false
 			return
@@ -275,18 +312,21 @@ func (r *repo[S, PS]) fold(e *entry[S], p Principal, evs []eventstore.EventData,
 	}
 }
 
-// encode turns payloads into events with the principal's metadata.
-func (s *Service) encode(p Principal, opts Options, now time.Time, payloads []domain.Payload) ([]eventstore.EventData, error) {
+// encode turns payloads into events with the principal's metadata. plain
+// keeps each event's JSON, which sealing replaces in the events.
+func (s *Service) encode(p Principal, opts Options, now time.Time, payloads []domain.Payload) (_ []eventstore.EventData, plain [][]byte, _ error) {
 	occurred := opts.OccurredAt
 	if occurred.IsZero() {
 		occurred = now
 	}
 	out := make([]eventstore.EventData, len(payloads))
+	plain = make([][]byte, len(payloads))
 	for i, pl := range payloads {
 		name, schema, data, err := s.reg.Encode(pl)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
+		plain[i] = data
 		md := eventstore.Metadata{
 			Actor: p.AccountID.String(), Role: string(p.Role), OrgUnit: p.OrgUnit.String(),
 			CorrelationID: opts.CorrelationID, CausationID: opts.CausationID, Reason: opts.Reason,
@@ -297,5 +337,5 @@ func (s *Service) encode(p Principal, opts Options, now time.Time, payloads []do
 		}
 		out[i] = eventstore.EventData{ID: newEventID(), Type: name, Data: data, Metadata: md}
 	}
-	return out, nil
+	return out, plain, nil
 }

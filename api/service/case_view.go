@@ -1,6 +1,7 @@
 package service
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/google/uuid"
@@ -19,6 +20,9 @@ type CaseView struct {
 	Domain    domain.ServiceDomain `json:"domain"`
 	StationID string               `json:"station_id"`
 	WorkerID  string               `json:"worker_id"`
+	// ClientID is the client's pseudonymous ID, shared by the cases of
+	// one person; Client holds the personal data that Protection governs.
+	ClientID  uuid.UUID            `json:"client_id"`
 	Client    casefile.Client      `json:"client"`
 	Household casefile.Household   `json:"household"`
 	OpenedAt  time.Time            `json:"opened_at"`
@@ -45,6 +49,19 @@ type CaseView struct {
 	Reopened      int        `json:"reopened"`
 	Archived      bool       `json:"archived"`
 	ArchiveCode   string     `json:"archive_code,omitempty"`
+
+	Protection Protection `json:"protection"`
+}
+
+// MarshalJSON renders the view with its sensitive values masked as
+// Protection says.
+func (v CaseView) MarshalJSON() ([]byte, error) {
+	type plain CaseView
+	b, err := json.Marshal(plain(v))
+	if err != nil {
+		return nil, err
+	}
+	return masked(b, v.Protection, pathsOf(v))
 }
 
 // ApprovalView is the latest approval of one subject.
@@ -59,7 +76,7 @@ type ApprovalView struct {
 func newCaseView(st *casefile.State, rev uint64) CaseView {
 	v := CaseView{
 		ID: st.ID, Revision: rev, Stage: st.Stage(), Source: st.Source, Domain: st.Domain, StationID: st.StationID,
-		WorkerID: st.WorkerID, Client: st.Client, Household: st.Household, OpenedAt: st.OpenedAt, OpenedOn: st.OpenedOn,
+		WorkerID: st.WorkerID, ClientID: st.ClientID, Client: st.Client, Household: st.Household, OpenedAt: st.OpenedAt, OpenedOn: st.OpenedOn,
 		HouseholdChecks: st.HouseholdChecks, RiskLevel: st.RiskLevel,
 		ServicesDelivered: st.ServicesDelivered, ServiceMinutes: st.ServiceMinutes, LastServiceOn: st.LastServiceOn,
 		FollowUps: st.FollowUps, NextFollowUp: st.NextFollowUp, Reviews: st.Reviews, NextReviewDate: st.NextReviewDate,

@@ -8,6 +8,7 @@ import (
 	"casework/domain"
 	"casework/domain/casefile"
 	"casework/domain/org"
+	"casework/domain/value"
 	"casework/eventstore"
 )
 
@@ -40,14 +41,35 @@ func (s *Service) OpenCase(ctx context.Context, p Principal, opts Options, in ca
 	if err := s.checkUnit(p, in.StationID, "station_id", org.KindStation); err != nil {
 		return Result{}, err
 	}
+	// One person, one client: a resident ID number seen before (by its
+	// keyed hash) links the new case to the same client and key.
+	known, err := s.clientFor(ctx, in.Client.ResidentID)
+	if err != nil {
+		return Result{}, err
+	}
 	return s.idempotent(ctx, p, opts, casefile.Category, newEventID(), func(id uuid.UUID) (Result, error) {
-		return s.repos.cases.execute(ctx, p, opts, command[casefile.State, *casefile.State]{
+		in := in
+		in.ClientID = known
+		if in.ClientID == uuid.Nil {
+			in.ClientID = id
+		}
+		res, err := s.repos.cases.execute(ctx, p, opts, command[casefile.State, *casefile.State]{
 			id: id, create: true,
 			authorize: func(*casefile.State, bool) error { return nil },
 			decide: func(_ *casefile.State, cmd domain.Cmd) ([]domain.Payload, error) {
 				return casefile.Open(cmd, id, in)
 			},
+			subject: func(*casefile.State, []domain.Payload) uuid.UUID { return in.ClientID },
 		})
+		if err != nil {
+			return res, err
+		}
+		if rid, perr := value.ParseResidentID(in.Client.ResidentID); perr == nil && known == uuid.Nil {
+			if err := s.keys.Index(ctx, indexResidentID, rid.String(), in.ClientID); err != nil {
+				s.log.Error("index the client's resident ID", "case", id, "err", err)
+			}
+		}
+		return res, nil
 	})
 }
 
@@ -85,7 +107,8 @@ func (s *Service) caseCommand(ctx context.Context, p Principal, opts Options, id
 			authorize: func(st *casefile.State, exists bool) error {
 				return s.caseAccess(p, st, exists, true)
 			},
-			decide: decide,
+			decide:  decide,
+			subject: func(st *casefile.State, _ []domain.Payload) uuid.UUID { return st.ClientID },
 		})
 	})
 }
@@ -196,6 +219,7 @@ func (s *Service) Case(ctx context.Context, p Principal, id uuid.UUID, at At) (C
 		return CaseView{}, ErrNotFound
 	}
 	var out CaseView
+	stream := eventstore.StreamName(casefile.Category, id)
 	render := func(st *casefile.State, version uint64) error {
 		if err := s.caseAccess(p, st, version > 0, false); err != nil {
 			return err
@@ -204,7 +228,10 @@ func (s *Service) Case(ctx context.Context, p Principal, id uuid.UUID, at At) (C
 		return nil
 	}
 	if at.IsNow() {
-		return out, s.repos.cases.read(ctx, id, render)
+		if err := s.repos.cases.read(ctx, id, render); err != nil {
+			return CaseView{}, err
+		}
+		return out, s.protectView(ctx, p, out.ClientID, stream, out, func(pr Protection) { out.Protection = pr })
 	}
 	// A past state is shown only if the case is in scope now.
 	if err := s.repos.cases.read(ctx, id, func(st *casefile.State, v uint64) error {
@@ -212,7 +239,7 @@ func (s *Service) Case(ctx context.Context, p Principal, id uuid.UUID, at At) (C
 	}); err != nil {
 		return CaseView{}, err
 	}
-	st, version, err := foldAt[casefile.State](ctx, s, eventstore.StreamName(casefile.Category, id), at)
+	st, version, err := foldAt[casefile.State](ctx, s, stream, at)
 	if err != nil {
 		return CaseView{}, err
 	}
@@ -220,13 +247,19 @@ func (s *Service) Case(ctx context.Context, p Principal, id uuid.UUID, at At) (C
 		return CaseView{}, &NotFoundError{Field: "as_of", Message: "the case did not exist yet at that point"}
 	}
 	out = newCaseView(st, version-1)
-	return out, nil
+	return out, s.protectView(ctx, p, out.ClientID, stream, out, func(pr Protection) { out.Protection = pr })
 }
 
-// CaseHistory returns a page of the case's events.
+// CaseHistory returns a page of the case's events, their sensitive
+// fields shown (and the read logged), redacted or erased as for Case.
 func (s *Service) CaseHistory(ctx context.Context, p Principal, id uuid.UUID, pg Page) (HistoryPage, error) {
-	if _, err := s.Case(ctx, p, id, At{}); err != nil {
+	if !can(p, caseReaders...) {
+		return HistoryPage{}, ErrNotFound
+	}
+	if err := s.repos.cases.read(ctx, id, func(st *casefile.State, v uint64) error {
+		return s.caseAccess(p, st, v > 0, false)
+	}); err != nil {
 		return HistoryPage{}, err
 	}
-	return s.history(ctx, eventstore.StreamName(casefile.Category, id), pg)
+	return s.history(ctx, p, eventstore.StreamName(casefile.Category, id), pg)
 }

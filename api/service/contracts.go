@@ -285,5 +285,5 @@ func (s *Service) ContractHistory(ctx context.Context, p Principal, id uuid.UUID
 	if _, err := s.Contract(ctx, p, id, At{}); err != nil {
 		return HistoryPage{}, err
 	}
-	return s.history(ctx, eventstore.StreamName(contract.Category, id), pg)
+	return s.history(ctx, p, eventstore.StreamName(contract.Category, id), pg)
 }

@@ -16,12 +16,18 @@ type Applier interface {
 
 // toDomain decodes a recorded event into the domain envelope aggregates
 // fold: payload at the current schema, revision, actor and times.
+// Events with sealed fields go through Service.foldEvent instead.
 func toDomain(reg *domain.Registry, ev *eventstore.RecordedEvent) (domain.Event, error) {
+	return decodeEvent(reg, ev, ev.Data)
+}
+
+// decodeEvent is toDomain with the payload's JSON given apart (opened).
+func decodeEvent(reg *domain.Registry, ev *eventstore.RecordedEvent, data []byte) (domain.Event, error) {
 	schema := ev.Metadata.Schema
 	if schema == 0 {
 		schema = 1
 	}
-	p, err := reg.Decode(ev.Type, schema, ev.Data)
+	p, err := reg.Decode(ev.Type, schema, data)
 	if err != nil {
 		return domain.Event{}, fmt.Errorf("%s revision %d: %w", ev.Stream, ev.Revision, err)
 	}

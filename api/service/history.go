@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
 
 	"casework/eventstore"
+	"casework/eventstore/pii"
 )
 
 // HistoryEntry is one event of a stream as the history and audit views
@@ -30,6 +32,9 @@ type HistoryEntry struct {
 	Schema        int             `json:"schema"`
 	Data          json.RawMessage `json:"data"`
 	Hash          string          `json:"hash"`
+	// Protection says what became of the event's sensitive fields; absent
+	// for an event type without any.
+	Protection *Protection `json:"protection,omitempty"`
 }
 
 // Page selects a slice of a stream's history: From is the first revision,
@@ -46,7 +51,10 @@ type HistoryPage struct {
 	Next   *uint64        `json:"next,omitempty"`
 }
 
-func (s *Service) history(ctx context.Context, stream string, pg Page) (HistoryPage, error) {
+// history returns a page of stream's events as p may see them: sensitive
+// fields shown (and the read logged, once per subject and page), redacted
+// or erased, as for views.
+func (s *Service) history(ctx context.Context, p Principal, stream string, pg Page) (HistoryPage, error) {
 	if pg.Limit <= 0 {
 		pg.Limit = 100
 	}
@@ -66,23 +74,71 @@ func (s *Service) history(ctx context.Context, stream string, pg Page) (HistoryP
 		out.Next = &next
 		evs = evs[:pg.Limit]
 	}
+	shown := map[uuid.UUID][]string{}
+	var subjects []uuid.UUID
 	for i := range evs {
-		e, err := s.entry(&evs[i])
+		e, err := s.entry(ctx, p, &evs[i])
 		if err != nil {
 			return HistoryPage{}, err
 		}
+		if e.Protection != nil && e.Protection.State == ProtectionShown {
+			sub := pii.SubjectOf(&evs[i].Metadata)
+			if _, ok := shown[sub]; !ok {
+				subjects = append(subjects, sub)
+			}
+			for _, f := range e.Protection.Fields {
+				if !slices.Contains(shown[sub], f) {
+					shown[sub] = append(shown[sub], f)
+				}
+			}
+		}
 		out.Events = append(out.Events, e)
+	}
+	for _, sub := range subjects {
+		if err := s.recordRead(ctx, p, sub, stream, shown[sub]); err != nil {
+			return HistoryPage{}, err
+		}
 	}
 	return out, nil
 }
 
-// entry renders a recorded event, upcasting old schemas so that readers
-// see one shape per event type.
-func (s *Service) entry(ev *eventstore.RecordedEvent) (HistoryEntry, error) {
+// entry renders a recorded event for p, upcasting old schemas so that
+// readers see one shape per event type. The caller logs shown fields.
+func (s *Service) entry(ctx context.Context, p Principal, ev *eventstore.RecordedEvent) (HistoryEntry, error) {
 	data := ev.Data
 	schema := ev.Metadata.Schema
+	paths := s.sealer.Sensitive(ev.Type)
+	var prot *Protection
+	if len(paths) > 0 {
+		mode := pii.Redacted
+		if mayReadSensitive(p) {
+			mode = pii.Display
+		}
+		o, err := s.sealer.Open(ctx, ev, mode)
+		if err != nil {
+			return HistoryEntry{}, err
+		}
+		data = o.Data
+		prot = &Protection{State: ProtectionNone, Fields: o.Fields}
+		switch {
+		case len(o.Fields) == 0:
+		case o.Erased:
+			prot.State = ProtectionErased
+		case mode == pii.Redacted:
+			prot.State = ProtectionRedacted
+		default:
+			prot.State = ProtectionShown
+		}
+		if prot.State != ProtectionShown && prot.State != ProtectionNone {
+			// Markers do not decode into typed fields: upcast without
+			// the values.
+			if data, err = pii.Strip(ev.Data, paths); err != nil {
+				return HistoryEntry{}, err
+			}
+		}
+	}
 	if def, ok := s.reg.Def(ev.Type); ok && schema < def.Schema && schema >= 1 {
-		p, err := s.reg.Decode(ev.Type, schema, ev.Data)
+		p, err := s.reg.Decode(ev.Type, schema, data)
 		if err != nil {
 			return HistoryEntry{}, err
 		}
@@ -91,11 +147,22 @@ func (s *Service) entry(ev *eventstore.RecordedEvent) (HistoryEntry, error) {
 		}
 		schema = def.Schema
 	}
+	if prot != nil && (prot.State == ProtectionRedacted || prot.State == ProtectionErased) {
+		if schema == ev.Metadata.Schema || ev.Metadata.Schema == 0 {
+			// Current schema: mark the values where they were.
+			o, err := s.sealer.Open(ctx, ev, pii.Redacted)
+			if err != nil {
+				return HistoryEntry{}, err
+			}
+			data = o.Data
+		}
+	}
 	m := ev.Metadata
 	return HistoryEntry{
 		ID: ev.ID, Type: ev.Type, Revision: ev.Revision, Position: ev.Position, RecordedAt: ev.RecordedAt,
 		OccurredAt: m.OccurredAt, Actor: m.Actor, Role: m.Role, OrgUnit: m.OrgUnit, CorrelationID: m.CorrelationID,
 		CausationID: m.CausationID, Reason: m.Reason, Schema: schema, Data: data, Hash: fmt.Sprintf("%x", ev.Hash),
+		Protection: prot,
 	}, nil
 }
 
@@ -133,7 +200,7 @@ func foldAt[S any, PS interface {
 			if at.AsOf != nil && ev.RecordedAt.After(*at.AsOf) {
 				return st, version, nil
 			}
-			de, err := toDomain(s.reg, ev)
+			de, err := s.foldEvent(ctx, ev)
 			if err != nil {
 				return nil, 0, err
 			}

@@ -158,7 +158,7 @@ func (s *Service) ProjectHistory(ctx context.Context, p Principal, id uuid.UUID,
 	if _, err := s.Project(ctx, p, id, At{}); err != nil {
 		return HistoryPage{}, err
 	}
-	return s.history(ctx, eventstore.StreamName(project.Category, id), pg)
+	return s.history(ctx, p, eventstore.StreamName(project.Category, id), pg)
 }
 
 // ETagRevision is the revision the view was folded to, the HTTP ETag.

@@ -35,18 +35,31 @@ type ReferralView struct {
 	From          referral.From        `json:"from"`
 	To            referral.To          `json:"to"`
 	ServiceDomain domain.ServiceDomain `json:"service_domain"`
-	Needs         string               `json:"needs"`
+	Needs         string               `json:"needs" sensitive:"narrative"`
 	Priority      referral.Priority    `json:"priority"`
 	Consent       ReferralConsentView  `json:"consent"`
 	DueDate       value.Date           `json:"due_date"`
 	Overdue       bool                 `json:"overdue"`
-	Reason        string               `json:"reason,omitempty"`
-	Outcome       string               `json:"outcome,omitempty"`
+	Reason        string               `json:"reason,omitempty" sensitive:"narrative"`
+	Outcome       string               `json:"outcome,omitempty" sensitive:"narrative"`
 	RequestedAt   time.Time            `json:"requested_at"`
 	ChangedAt     time.Time            `json:"changed_at"`
 	ClosedAt      time.Time            `json:"closed_at,omitzero"`
 	// Actions are the transitions the caller may take now.
 	Actions []referral.Action `json:"actions"`
+
+	Protection Protection `json:"protection"`
+}
+
+// MarshalJSON renders the view with its sensitive values masked as
+// Protection says.
+func (v ReferralView) MarshalJSON() ([]byte, error) {
+	type plain ReferralView
+	b, err := json.Marshal(plain(v))
+	if err != nil {
+		return nil, err
+	}
+	return masked(b, v.Protection, pathsOf(v))
 }
 
 // ReferralConsentView is the consent behind a referral. The receiving view
@@ -54,11 +67,11 @@ type ReferralView struct {
 // supervisor decided without them.
 type ReferralConsentView struct {
 	Given          bool      `json:"given"`
-	GivenBy        string    `json:"given_by,omitempty"`
+	GivenBy        string    `json:"given_by,omitempty" sensitive:"name"`
 	GivenAt        time.Time `json:"given_at,omitzero"`
 	Overridden     bool      `json:"overridden"`
 	OverriddenBy   string    `json:"overridden_by,omitempty"`
-	OverrideReason string    `json:"override_reason,omitempty"`
+	OverrideReason string    `json:"override_reason,omitempty" sensitive:"narrative"`
 }
 
 func consentView(c referral.Consent, full bool) ReferralConsentView {

@@ -76,7 +76,7 @@ func (s *Service) CreateReferral(ctx context.Context, p Principal, opts Options,
 		return Result{}, ErrNotFound
 	}
 	return s.idempotent(ctx, p, opts, referral.Category, newEventID(), func(id uuid.UUID) (Result, error) {
-		req, caseRev, err := s.referralRequest(ctx, p, caseID, in)
+		req, caseRev, client, err := s.referralRequest(ctx, p, caseID, in)
 		if err != nil {
 			return Result{}, err
 		}
@@ -88,17 +88,19 @@ func (s *Service) CreateReferral(ctx context.Context, p Principal, opts Options,
 			decide: func(_ *referral.State, cmd domain.Cmd) ([]domain.Payload, error) {
 				return referral.Request(cmd, id, req)
 			},
+			subject: func(*referral.State, []domain.Payload) uuid.UUID { return client },
 		})
 	})
 }
 
 // referralRequest builds the domain input from the case's state and the
 // body, checking the case and the receiving side. caseRev is the case's
-// revision that was read.
-func (s *Service) referralRequest(ctx context.Context, p Principal, caseID uuid.UUID, in ReferralRequestInput) (referral.RequestInput, uint64, error) {
+// revision that was read, client the case's client (the key subject).
+func (s *Service) referralRequest(ctx context.Context, p Principal, caseID uuid.UUID, in ReferralRequestInput) (referral.RequestInput, uint64, uuid.UUID, error) {
 	var (
 		req     referral.RequestInput
 		caseRev uint64
+		subject uuid.UUID
 	)
 	err := s.repos.cases.read(ctx, caseID, func(st *casefile.State, version uint64) error {
 		if err := s.caseAccess(p, st, version > 0, true); err != nil {
@@ -110,8 +112,8 @@ func (s *Service) referralRequest(ctx context.Context, p Principal, caseID uuid.
 		case st.Closed:
 			return domain.Conflict("case.state.closed", "", "the case is closed; reopen it first")
 		}
-		caseRev = version - 1
-		client := referral.ClientInput{ID: referralClientID(st.ID), Name: st.Client.DisplayName()}
+		caseRev, subject = version-1, st.ClientID
+		client := referral.ClientInput{ID: referralClientID(st.ClientID), Name: st.Client.DisplayName()}
 		if !st.Client.BirthDate.IsZero() {
 			client.BirthYear = st.Client.BirthDate.Year()
 		}
@@ -130,17 +132,17 @@ func (s *Service) referralRequest(ctx context.Context, p Principal, caseID uuid.
 		return nil
 	})
 	if err != nil {
-		return req, 0, err
+		return req, 0, uuid.Nil, err
 	}
 	if err := s.checkAgency(req.FromStationID, req.ToAgencyID); err != nil {
-		return req, 0, err
+		return req, 0, uuid.Nil, err
 	}
 	if req.ToPersonID != "" {
 		if err := s.checkAgencyPerson(req.ToAgencyID, req.ToPersonID); err != nil {
-			return req, 0, err
+			return req, 0, uuid.Nil, err
 		}
 	}
-	return req, caseRev, nil
+	return req, caseRev, subject, nil
 }
 
 // checkAgency requires agency to be an open org unit of kind agency whose
@@ -264,7 +266,8 @@ func (s *Service) Referral(ctx context.Context, p Principal, id uuid.UUID, at At
 		aud referralAudience
 	)
 	today := value.DateOf(s.now())
-	err := s.repos.referrals.read(ctx, id, func(st *referral.State, version uint64) error {
+	stream := eventstore.StreamName(referral.Category, id)
+	subject, err := s.repos.referrals.readSubject(ctx, id, func(st *referral.State, version uint64) error {
 		var err error
 		if aud, err = s.referralAudience(p, st, version > 0); err != nil {
 			return err
@@ -272,8 +275,11 @@ func (s *Service) Referral(ctx context.Context, p Principal, id uuid.UUID, at At
 		out = newReferralView(p, st, version-1, aud, today)
 		return nil
 	})
-	if err != nil || at.IsNow() {
-		return out, err
+	if err != nil {
+		return ReferralView{}, err
+	}
+	if at.IsNow() {
+		return out, s.protectView(ctx, p, subject, stream, out, func(pr Protection) { out.Protection = pr })
 	}
 	// A past state is shown only to who may see the referral now, and
 	// with what they may see now.
@@ -284,7 +290,8 @@ func (s *Service) Referral(ctx context.Context, p Principal, id uuid.UUID, at At
 	if version == 0 {
 		return ReferralView{}, &NotFoundError{Field: "as_of", Message: "the referral did not exist yet at that point"}
 	}
-	return newReferralView(p, st, version-1, aud, today), nil
+	out = newReferralView(p, st, version-1, aud, today)
+	return out, s.protectView(ctx, p, subject, stream, out, func(pr Protection) { out.Protection = pr })
 }
 
 // ReferralHistory returns a page of the referral's events. The receiving
@@ -292,12 +299,20 @@ func (s *Service) Referral(ctx context.Context, p Principal, id uuid.UUID, at At
 // id, the causation) and without the consent's details.
 // Errors: those of Referral.
 func (s *Service) ReferralHistory(ctx context.Context, p Principal, id uuid.UUID, pg Page) (HistoryPage, error) {
-	v, err := s.Referral(ctx, p, id, At{})
+	if !can(p, referralReaders...) {
+		return HistoryPage{}, ErrNotFound
+	}
+	var aud referralAudience
+	err := s.repos.referrals.read(ctx, id, func(st *referral.State, version uint64) error {
+		var err error
+		aud, err = s.referralAudience(p, st, version > 0)
+		return err
+	})
 	if err != nil {
 		return HistoryPage{}, err
 	}
-	h, err := s.history(ctx, eventstore.StreamName(referral.Category, id), pg)
-	if err != nil || v.View == ViewFull {
+	h, err := s.history(ctx, p, eventstore.StreamName(referral.Category, id), pg)
+	if err != nil || aud == audienceFull {
 		return h, err
 	}
 	for i := range h.Events {

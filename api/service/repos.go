@@ -5,6 +5,7 @@ import (
 	"casework/domain/casefile"
 	"casework/domain/contract"
 	"casework/domain/org"
+	"casework/domain/privacy"
 	"casework/domain/project"
 	"casework/domain/referral"
 	"casework/domain/station"
@@ -19,6 +20,7 @@ type repos struct {
 	orgs      *repo[org.State, *org.State]
 	accounts  *repo[account.State, *account.State]
 	projects  *repo[project.State, *project.State]
+	clients   *repo[privacy.State, *privacy.State]
 }
 
 func newRepos(s *Service) repos {
@@ -31,5 +33,6 @@ func newRepos(s *Service) repos {
 		orgs:      newRepo[org.State, *org.State](s, org.Category, n),
 		accounts:  newRepo[account.State, *account.State](s, account.Category, n),
 		projects:  newRepo[project.State, *project.State](s, project.Category, n),
+		clients:   newRepo[privacy.State, *privacy.State](s, privacy.Category, n),
 	}
 }

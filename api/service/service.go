@@ -17,6 +17,7 @@ import (
 	"casework/domain/casefile"
 	"casework/domain/catalog"
 	"casework/eventstore"
+	"casework/eventstore/pii"
 )
 
 // Config configures a Service.
@@ -34,6 +35,9 @@ type Config struct {
 	// Standards are the minimum-living standards (低保标准) the household
 	// check judges against; effective-dated data, not constants.
 	Standards StandardsSource
+	// Keys holds the clients' data keys (required): sensitive fields are
+	// sealed with them before an append and opened on read.
+	Keys pii.KeyStore
 }
 
 // StandardsSource returns the minimum-living standards in force data.
@@ -68,6 +72,9 @@ type Service struct {
 	reg     *domain.Registry
 	log     *slog.Logger
 	dir     *Directory
+	keys    pii.KeyStore
+	sealer  *pii.Sealer
+	clients clientIndex
 	lock    lockout
 	tokens  verified
 	metrics metricsOrNil
@@ -86,6 +93,13 @@ func New(store eventstore.Store, cfg Config) (*Service, error) {
 	if len(cfg.SigningKey) < 32 {
 		return nil, errors.New("service: signing key must have at least 32 bytes")
 	}
+	if cfg.Keys == nil {
+		return nil, errors.New("service: a key store is required")
+	}
+	if h := store.HashAlgorithm(); h != cfg.Keys.Suite().Hash.Name {
+		return nil, fmt.Errorf("service: the event store's chain hash is %s but the key store's suite is %s (%s)",
+			h, cfg.Keys.Suite().Name, cfg.Keys.Suite().Hash.Name)
+	}
 	if cfg.TokenTTL <= 0 {
 		cfg.TokenTTL = 8 * time.Hour
 	}
@@ -101,14 +115,20 @@ func New(store eventstore.Store, cfg Config) (*Service, error) {
 	s := &Service{cfg: cfg, store: store, reg: catalog.Registry(), log: cfg.Logger,
 		metrics: metricsOrNil{cfg.Metrics}, now: cfg.Now,
 		lock: lockout{failures: map[string]int{}, until: map[string]time.Time{}}}
+	s.keys = cfg.Keys
+	s.sealer = pii.NewSealer(s.reg, cfg.Keys)
 	s.dir = newDirectory(store, s.reg, s.log)
 	s.repos = newRepos(s)
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
-	s.wg.Add(1)
+	s.wg.Add(2)
 	go func() {
 		defer s.wg.Done()
 		s.dir.run(ctx)
+	}()
+	go func() {
+		defer s.wg.Done()
+		s.watchForgotten(ctx)
 	}()
 	return s, nil
 }
@@ -146,6 +166,9 @@ func (s *Service) Directory() *Directory { return s.dir }
 
 // Store returns the event store the service writes to.
 func (s *Service) Store() eventstore.Store { return s.store }
+
+// Keys returns the key store of the clients' data keys.
+func (s *Service) Keys() pii.KeyStore { return s.keys }
 
 // Registry returns the event registry.
 func (s *Service) Registry() *domain.Registry { return s.reg }

@@ -175,7 +175,7 @@ func (s *Service) StationHistory(ctx context.Context, p Principal, id uuid.UUID,
 	if err := s.stationAccess(p, id); err != nil {
 		return HistoryPage{}, err
 	}
-	return s.history(ctx, eventstore.StreamName(station.Category, id), pg)
+	return s.history(ctx, p, eventstore.StreamName(station.Category, id), pg)
 }
 
 // StationCompliance judges the station's five haves on day on, from every

@@ -6,13 +6,16 @@ import (
 	"log/slog"
 	"strings"
 	"time"
+
+	"casework/eventstore/pii"
 )
 
 // Config is everything the binary can be told. Defaults come from
 // defaultConfig, overridden by CASEWORK_* environment variables, then by
 // flags; nothing below cmd/ reads the environment.
 type Config struct {
-	// Data is the data directory: events.db (SQLite store) and signing.key.
+	// Data is the data directory: events.db (SQLite store), keys.db (the
+	// clients' data keys), master.key and signing.key.
 	Data string
 	// Listen is the HTTP address.
 	Listen string
@@ -24,6 +27,12 @@ type Config struct {
 	NATSURL string
 	// SigningKeyFile holds the token signing key; default <Data>/signing.key.
 	SigningKeyFile string
+	// MasterKeyFile holds the master key that wraps the clients' data
+	// keys; default <Data>/master.key, generated on first start.
+	MasterKeyFile string
+	// CryptoSuite is the suite of a new data directory: intl or gm. An
+	// existing directory keeps the suite it was created with.
+	CryptoSuite string
 	// Standards is a JSON file of minimum-living standards; empty means
 	// the built-in demo table.
 	Standards string
@@ -87,6 +96,8 @@ var envVars = []envVar{
 	{"CASEWORK_KURRENTDB_URL", "kurrentdb-url", "KurrentDB connection string (with --store kurrentdb)", str(func(c *Config) *string { return &c.KurrentDBURL })},
 	{"CASEWORK_NATS_URL", "nats-url", "NATS URL for the live feed (accepted; the feed is not built yet)", str(func(c *Config) *string { return &c.NATSURL })},
 	{"CASEWORK_SIGNING_KEY_FILE", "signing-key-file", "token signing key file (default <data>/signing.key, generated on first start)", str(func(c *Config) *string { return &c.SigningKeyFile })},
+	{"CASEWORK_MASTER_KEY_FILE", "master-key-file", "master key file wrapping the clients' data keys (default <data>/master.key, generated on first start)", str(func(c *Config) *string { return &c.MasterKeyFile })},
+	{"CASEWORK_CRYPTO_SUITE", "crypto-suite", "crypto suite of a new data directory: intl (SHA-256, AES-256-GCM) or gm (SM3, SM4-GCM)", str(func(c *Config) *string { return &c.CryptoSuite })},
 	{"CASEWORK_STANDARDS", "standards", "JSON file of minimum-living standards (default: the built-in demo table)", str(func(c *Config) *string { return &c.Standards })},
 	{"CASEWORK_DEMO", "demo", "seed the demo dataset and enable the demo accounts", func(c *Config, v string) error {
 		switch strings.ToLower(v) {
@@ -130,6 +141,11 @@ func (c *Config) validate() error {
 		}
 	default:
 		return fmt.Errorf("--store must be sqlite or kurrentdb, not %q", c.Store)
+	}
+	if c.CryptoSuite != "" {
+		if _, err := pii.LookupSuite(c.CryptoSuite); err != nil {
+			return fmt.Errorf("--crypto-suite must be intl or gm, not %q", c.CryptoSuite)
+		}
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("--log-format must be text or json, not %q", c.LogFormat)

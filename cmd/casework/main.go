@@ -34,7 +34,7 @@ func newRootCmd(getenv func(string) (string, bool), serve func(context.Context, 
 		SilenceUsage:  true,
 		SilenceErrors: false,
 	}
-	root.AddCommand(newServeCmd(getenv, serve))
+	root.AddCommand(newServeCmd(getenv, serve), newClientsCmd(getenv), newKeysCmd(getenv))
 	return root
 }
 
@@ -74,6 +74,10 @@ variable; a flag given on the command line wins.`,
 			f.StringVar(&cfg.NATSURL, e.flag, cfg.NATSURL, usage)
 		case "signing-key-file":
 			f.StringVar(&cfg.SigningKeyFile, e.flag, cfg.SigningKeyFile, usage)
+		case "master-key-file":
+			f.StringVar(&cfg.MasterKeyFile, e.flag, cfg.MasterKeyFile, usage)
+		case "crypto-suite":
+			f.StringVar(&cfg.CryptoSuite, e.flag, cfg.CryptoSuite, usage)
 		case "standards":
 			f.StringVar(&cfg.Standards, e.flag, cfg.Standards, usage)
 		case "demo":

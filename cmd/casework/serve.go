@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"text/tabwriter"
 	"time"
@@ -16,9 +15,6 @@ import (
 	"casework/api/service"
 	"casework/cmd/casework/internal/demo"
 	"casework/domain/casefile"
-	"casework/eventstore"
-	"casework/eventstore/kurrentdb"
-	"casework/eventstore/sqlite"
 )
 
 // run serves the API as cfg says until ctx ends, then shuts down in order:
@@ -32,9 +28,18 @@ func run(ctx context.Context, cfg Config, stdout, logw io.Writer, listening func
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(cfg.Data, 0o700); err != nil {
-		return fmt.Errorf("data directory: %w", err)
+	m := newMetrics()
+	dd, err := openDataDir(ctx, cfg, log, m)
+	if err != nil {
+		return err
 	}
+	defer func() {
+		if cerr := dd.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("close data directory: %w", cerr)
+		}
+		log.Info("store closed")
+	}()
+	store := dd.Store
 	keyFile := cfg.SigningKeyFile
 	if keyFile == "" {
 		keyFile = filepath.Join(cfg.Data, "signing.key")
@@ -44,21 +49,9 @@ func run(ctx context.Context, cfg Config, stdout, logw io.Writer, listening func
 		return err
 	}
 
-	m := newMetrics()
-	store, err := openStore(ctx, cfg, log, m)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if cerr := store.Close(); cerr != nil && err == nil {
-			err = fmt.Errorf("close store: %w", cerr)
-		}
-		log.Info("store closed")
-	}()
-
 	stds := func() []casefile.MinimumLivingStandard { return standards }
 	if cfg.Demo {
-		res, err := demo.Seed(ctx, store, demo.Options{Standards: stds, Logger: log})
+		res, err := demo.Seed(ctx, store, demo.Options{Standards: stds, Logger: log, Keys: dd.Keys})
 		if err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
@@ -69,7 +62,7 @@ func run(ctx context.Context, cfg Config, stdout, logw io.Writer, listening func
 		}
 	}
 
-	svc, err := service.New(store, service.Config{SigningKey: key, TokenTTL: cfg.TokenTTL, Logger: log, Metrics: m, Standards: stds})
+	svc, err := service.New(store, service.Config{SigningKey: key, TokenTTL: cfg.TokenTTL, Logger: log, Metrics: m, Standards: stds, Keys: dd.Keys})
 	if err != nil {
 		return err
 	}
@@ -88,7 +81,7 @@ func run(ctx context.Context, cfg Config, stdout, logw io.Writer, listening func
 	}
 	hs := &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
-	log.Info("listening", "addr", ln.Addr().String(), "store", cfg.Store, "data", cfg.Data, "demo", cfg.Demo)
+	log.Info("listening", "addr", ln.Addr().String(), "store", cfg.Store, "data", cfg.Data, "crypto_suite", dd.Suite.Name, "demo", cfg.Demo)
 	if cfg.NATSURL != "" {
 		log.Warn("the NATS live feed is not built yet; --nats-url is ignored", "nats_url", cfg.NATSURL)
 	}
@@ -104,26 +97,6 @@ func run(ctx context.Context, cfg Config, stdout, logw io.Writer, listening func
 	}
 	log.Info("http server stopped")
 	return nil
-}
-
-// openStore opens the configured event store.
-func openStore(ctx context.Context, cfg Config, log *slog.Logger, m *metrics) (eventstore.Store, error) {
-	switch cfg.Store {
-	case storeKurrentDB:
-		st, err := kurrentdb.Open(ctx, kurrentdb.Options{URL: cfg.KurrentDBURL, Logger: log.With("component", "kurrentdb")})
-		if err != nil {
-			return nil, err
-		}
-		return st, nil
-	default:
-		path := filepath.Join(cfg.Data, "events.db")
-		st, err := sqlite.Open(ctx, path, sqlite.Options{Logger: log.With("component", "sqlite")})
-		if err != nil {
-			return nil, err
-		}
-		m.watchSQLite(st)
-		return st, nil
-	}
 }
 
 // warnDemoData warns when a node not in demo mode serves a store that

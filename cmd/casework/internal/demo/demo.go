@@ -25,6 +25,7 @@ import (
 	"casework/domain"
 	"casework/domain/value"
 	"casework/eventstore"
+	"casework/eventstore/pii"
 )
 
 // Password is the password of every demo account.
@@ -38,6 +39,8 @@ type Options struct {
 	Logger    *slog.Logger
 	// Now is the real clock the history ends at (default time.Now).
 	Now func() time.Time
+	// Keys is the key store of the data directory (required).
+	Keys pii.KeyStore
 }
 
 // Result says what a seed did.
@@ -73,7 +76,7 @@ func Seed(ctx context.Context, store eventstore.Store, opts Options) (Result, er
 	clk := &clock{real: opts.Now, t: opts.Now()}
 	// The seed's own service, on the store the node will serve: the same
 	// command path, with a clock set to the day of each step.
-	svc, err := service.New(store, service.Config{SigningKey: key, Now: clk.now, Standards: opts.Standards, Logger: opts.Logger})
+	svc, err := service.New(store, service.Config{SigningKey: key, Now: clk.now, Standards: opts.Standards, Logger: opts.Logger, Keys: opts.Keys})
 	if err != nil {
 		return Result{}, err
 	}

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"bytes"
 	"context"
 	"path/filepath"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"casework/domain/station"
 	"casework/domain/value"
 	"casework/eventstore"
+	"casework/eventstore/pii"
 	"casework/eventstore/sqlite"
 )
 
@@ -35,14 +37,15 @@ func seeded(t *testing.T) (*sqlite.Store, *service.Service) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	res, err := Seed(ctx, st, Options{Standards: standards})
+	keys := testKeys(t, filepath.Dir(st.Path()))
+	res, err := Seed(ctx, st, Options{Standards: standards, Keys: keys})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !res.Seeded || res.Cases != len(caseStages) {
 		t.Fatalf("seed: %+v", res)
 	}
-	svc, err := service.New(st, service.Config{SigningKey: make([]byte, 32), Standards: standards})
+	svc, err := service.New(st, service.Config{SigningKey: make([]byte, 32), Standards: standards, Keys: keys})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,6 +54,18 @@ func seeded(t *testing.T) (*sqlite.Store, *service.Service) {
 		t.Fatal(err)
 	}
 	return st, svc
+}
+
+// testKeys opens a key store in dir, closed at the end of the test.
+func testKeys(t *testing.T, dir string) *pii.SQLiteKeyStore {
+	t.Helper()
+	k, err := pii.OpenKeyStore(context.Background(), filepath.Join(dir, "keys.db"),
+		pii.KeyStoreOptions{Master: bytes.Repeat([]byte("m"), pii.MasterKeySize)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { k.Close() })
+	return k
 }
 
 func principal(t *testing.T, svc *service.Service, username string) service.Principal {
@@ -158,10 +173,10 @@ func TestSeed_CasesAtEveryStageInEveryDomain_ActorsAreDemoAccounts(t *testing.T)
 }
 
 func TestSeed_Again_AppendsNothing(t *testing.T) {
-	st, _ := seeded(t)
+	st, svc := seeded(t)
 	ctx := context.Background()
 	head, _ := st.Head(ctx)
-	res, err := Seed(ctx, st, Options{Standards: standards})
+	res, err := Seed(ctx, st, Options{Standards: standards, Keys: svc.Keys()})
 	if err != nil || res.Seeded {
 		t.Fatalf("second seed: %+v %v", res, err)
 	}
@@ -177,7 +192,8 @@ func TestSeed_StoreWithOtherData_Refused(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	svc, err := service.New(st, service.Config{SigningKey: make([]byte, 32)})
+	keys := testKeys(t, filepath.Dir(st.Path()))
+	svc, err := service.New(st, service.Config{SigningKey: make([]byte, 32), Keys: keys})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +205,7 @@ func TestSeed_StoreWithOtherData_Refused(t *testing.T) {
 	}
 	svc.Close()
 	head, _ := st.Head(ctx)
-	if _, err := Seed(ctx, st, Options{Standards: standards}); err != ErrNotDemoStore {
+	if _, err := Seed(ctx, st, Options{Standards: standards, Keys: keys}); err != ErrNotDemoStore {
 		t.Errorf("seed over other data: %v, want ErrNotDemoStore", err)
 	}
 	if h, _ := st.Head(ctx); h != head {
