@@ -248,6 +248,9 @@ func (s *Service) clientExists(ctx context.Context, id uuid.UUID) error {
 // client forgotten, and the retried approval records it.
 func (s *Service) clientCommand(ctx context.Context, p Principal, opts Options, id uuid.UUID,
 	decide func(*privacy.State, domain.Cmd) ([]domain.Payload, error)) (Result, error) {
+	if !can(p, domain.RoleAdmin) {
+		return Result{}, ErrNotFound
+	}
 	if err := s.clientExists(ctx, id); err != nil {
 		return Result{}, err
 	}
