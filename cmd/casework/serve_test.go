@@ -47,10 +47,16 @@ func (s *syncBuffer) String() string {
 // startNode runs cfg on a loopback port and waits until /readyz answers 200.
 func startNode(tb testing.TB, cfg Config) *node {
 	tb.Helper()
+	return startNodeLog(tb, cfg, io.Discard)
+}
+
+// startNodeLog is startNode with the node's log written to logw.
+func startNodeLog(tb testing.TB, cfg Config, logw io.Writer) *node {
+	tb.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	n := &node{cancel: cancel, done: make(chan error, 1), out: &syncBuffer{}}
 	addr := make(chan net.Addr, 1)
-	go func() { n.done <- run(ctx, cfg, n.out, io.Discard, func(a net.Addr) { addr <- a }) }()
+	go func() { n.done <- run(ctx, cfg, n.out, logw, func(a net.Addr) { addr <- a }) }()
 	select {
 	case a := <-addr:
 		n.base = "http://" + a.String()
