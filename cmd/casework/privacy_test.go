@@ -16,13 +16,13 @@ import (
 
 	"github.com/google/uuid"
 
+	"casework/cmd/casework/internal/demo"
 	"casework/domain/casefile"
 	"casework/domain/catalog"
 	"casework/domain/referral"
 	"casework/domain/value"
 	"casework/eventstore"
 	"casework/eventstore/pii"
-	"casework/cmd/casework/internal/demo"
 )
 
 func login(tb testing.TB, n *node, username string) string {
