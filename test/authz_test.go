@@ -49,6 +49,7 @@ func makeObjects(t *testing.T, env *apitest.Env) objects {
 			BureauUnit: env.Units[bureauUnit].String(),
 			Title:      "社工站项目" + side, Stations: []string{st.String()}, Method: "open_tender", BudgetCeiling: 3_000_000, OpenedOn: today}))
 		o["stations"] = st
+		o["clients"] = o["cases"] // a new client's ID is its first case's
 		must(env.Svc.RegisterStation(ctx, acc[county], service.Options{}, st, station.RegisterInput{Name: stationName, Township: "镇", RegisteredOn: today}))
 		o["projects"] = must(env.Svc.ProposeProject(ctx, acc[sup], service.Options{}, project.ProposeInput{
 			StationID: st, Title: "社区项目" + side, Domain: "community_governance", ProposedOn: today}))
@@ -85,6 +86,7 @@ func TestAuthorization_Matrix(t *testing.T) {
 		"contracts": {"worker", "supervisor", "county", "bureau", "evaluator", "auditor"},
 		"stations":  {"worker", "supervisor", "county", "bureau", "evaluator", "auditor", "admin"},
 		"projects":  {"worker", "supervisor", "county", "bureau", "evaluator", "auditor", "admin"},
+		"clients":   {"admin"},
 	}
 	checked := 0
 	for _, rt := range srv.Routes() {

@@ -22,11 +22,11 @@ type CaseView struct {
 	WorkerID  string               `json:"worker_id"`
 	// ClientID is the client's pseudonymous ID, shared by the cases of
 	// one person; Client holds the personal data that Protection governs.
-	ClientID  uuid.UUID            `json:"client_id"`
-	Client    casefile.Client      `json:"client"`
-	Household casefile.Household   `json:"household"`
-	OpenedAt  time.Time            `json:"opened_at"`
-	OpenedOn  value.Date           `json:"opened_on"`
+	ClientID  uuid.UUID          `json:"client_id"`
+	Client    casefile.Client    `json:"client"`
+	Household casefile.Household `json:"household"`
+	OpenedAt  time.Time          `json:"opened_at"`
+	OpenedOn  value.Date         `json:"opened_on"`
 
 	HouseholdChecks int                   `json:"household_checks"`
 	Eligibility     *casefile.Eligibility `json:"eligibility,omitempty"`

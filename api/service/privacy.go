@@ -97,21 +97,26 @@ func init() {
 // read was written to the access log.
 // Errors: the access log could not be written (the read must fail).
 func (s *Service) protect(ctx context.Context, p Principal, subject uuid.UUID, stream string, plain []byte, paths []string) (Protection, error) {
-	fields, err := pii.Present(plain, paths)
-	if err != nil {
-		return Protection{}, err
-	}
-	if len(fields) == 0 {
-		return Protection{State: ProtectionNone}, nil
-	}
 	if subject != uuid.Nil {
 		_, forgotten, err := s.keys.Forgotten(ctx, subject)
 		if err != nil {
 			return Protection{}, err
 		}
 		if forgotten {
+			// The fold dropped the values: mark every field the view has.
+			_, fields, err := pii.EraseAll(plain, paths)
+			if err != nil {
+				return Protection{}, err
+			}
 			return Protection{State: ProtectionErased, Fields: fields}, nil
 		}
+	}
+	fields, err := pii.Present(plain, paths)
+	if err != nil {
+		return Protection{}, err
+	}
+	if len(fields) == 0 {
+		return Protection{State: ProtectionNone}, nil
 	}
 	if !mayReadSensitive(p) {
 		return Protection{State: ProtectionRedacted, Fields: fields}, nil
@@ -159,7 +164,8 @@ func masked(plain []byte, pr Protection, paths []string) ([]byte, error) {
 	case ProtectionRedacted:
 		return pii.Redact(plain, paths)
 	case ProtectionErased:
-		return pii.Erase(plain, paths)
+		out, _, err := pii.EraseAll(plain, paths)
+		return out, err
 	}
 	return plain, nil
 }

@@ -222,3 +222,75 @@ func Erase(data []byte, paths []string) ([]byte, error) {
 func mark(data []byte, paths []string, marker json.RawMessage) ([]byte, error) {
 	return rewrite(data, paths, func(string, json.RawMessage) (json.RawMessage, error) { return marker, nil })
 }
+
+// EraseAll puts ErasedMarker at every path of data whose enclosing object
+// exists, whether or not it holds a value: the fields of a forgotten
+// subject were removed when it was folded, and a reader must still see
+// that they were erased. It returns the paths marked.
+// Errors: data is not a JSON object.
+func EraseAll(data []byte, paths []string) ([]byte, []string, error) {
+	var doc map[string]any
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&doc); err != nil {
+		return nil, nil, fmt.Errorf("pii: %w", err)
+	}
+	var marked []string
+	for _, p := range paths {
+		if setMarker(doc, strings.Split(p, "."), ErasedMarker) {
+			marked = append(marked, p)
+		}
+	}
+	if len(marked) == 0 {
+		return data, nil, nil
+	}
+	out, err := json.Marshal(doc)
+	return out, marked, err
+}
+
+// setMarker sets marker at path under x, through every element of arrays
+// and maps on the way, and reports whether it set any.
+func setMarker(x any, path []string, marker string) bool {
+	obj, ok := x.(map[string]any)
+	if !ok {
+		return false
+	}
+	name := strings.TrimRight(path[0], "[]{}")
+	many := len(name) < len(path[0])
+	if len(path) == 1 && !many {
+		obj[name] = marker
+		return true
+	}
+	child, ok := obj[name]
+	if !ok || child == nil {
+		return false
+	}
+	if !many {
+		return setMarker(child, path[1:], marker)
+	}
+	set := false
+	each := func(e any, put func(any)) {
+		if len(path) == 1 {
+			put(marker)
+			set = true
+		} else if setMarker(e, path[1:], marker) {
+			set = true
+		}
+	}
+	switch c := child.(type) {
+	case []any:
+		for i, e := range c {
+			each(e, func(v any) { c[i] = v })
+		}
+	case map[string]any:
+		for k, e := range c {
+			each(e, func(v any) { c[k] = v })
+		}
+	default:
+		if len(path) == 1 {
+			obj[name] = marker
+			return true
+		}
+	}
+	return set
+}
