@@ -66,10 +66,14 @@ type KeyStoreOptions struct {
 }
 
 // SQLiteKeyStore is the embedded key store: a SQLite file apart from the
-// event store, with secure_delete on and a rollback journal, so that a
-// destroyed key leaves no copy in the file or a write-ahead log.
+// event store, with secure_delete on, and its write-ahead log checkpointed
+// and truncated after each forget, so that a destroyed key leaves no copy
+// in the file or the log.
 type SQLiteKeyStore struct {
-	db      *sql.DB
+	db *sql.DB
+	// wmu serializes this process's write transactions (key creation,
+	// forgetting, rotation); SQLite arbitrates with other processes.
+	wmu     sync.Mutex
 	suite   Suite
 	wraps   map[string][]byte // master fingerprint → wrapping key
 	current string
@@ -87,7 +91,7 @@ func OpenKeyStore(ctx context.Context, path string, opts KeyStoreOptions) (_ *SQ
 		return nil, fmt.Errorf("pii: master key must have %d bytes, has %d", MasterKeySize, len(opts.Master))
 	}
 	q := url.Values{}
-	q.Add("_pragma", "journal_mode(DELETE)")
+	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(FULL)")
 	q.Add("_pragma", "secure_delete(ON)")
 	q.Add("_pragma", "busy_timeout(5000)")
@@ -259,6 +263,8 @@ func (ks *SQLiteKeyStore) DataKey(ctx context.Context, subject uuid.UUID, create
 	if err == nil || !errors.Is(err, ErrNoKey) || !create {
 		return key, err
 	}
+	ks.wmu.Lock()
+	defer ks.wmu.Unlock()
 	tx, err := ks.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("create data key of %s: %w", subject, err)
@@ -324,6 +330,8 @@ func (ks *SQLiteKeyStore) isForgotten(subject uuid.UUID) (time.Time, bool) {
 // Forget implements KeyStore. The key's bytes are overwritten in the file
 // (secure_delete) and the rollback journal is deleted at commit.
 func (ks *SQLiteKeyStore) Forget(ctx context.Context, subject uuid.UUID, at time.Time) (bool, error) {
+	ks.wmu.Lock()
+	defer ks.wmu.Unlock()
 	tx, err := ks.db.BeginTx(ctx, nil)
 	if err != nil {
 		return false, fmt.Errorf("forget %s: %w", subject, err)
@@ -344,6 +352,11 @@ func (ks *SQLiteKeyStore) Forget(ctx context.Context, subject uuid.UUID, at time
 	}
 	if err := tx.Commit(); err != nil {
 		return false, fmt.Errorf("forget %s: %w", subject, err)
+	}
+	// The log still holds the page as it was before: copy the zeroed page
+	// into the file and empty the log.
+	if _, err := ks.db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		return true, fmt.Errorf("forget %s: checkpoint: %w", subject, err)
 	}
 	ks.mu.Lock()
 	ks.forgotten[subject] = at.UTC()
@@ -378,6 +391,8 @@ func (ks *SQLiteKeyStore) mac(kind, value string) []byte {
 
 // Index implements KeyStore.
 func (ks *SQLiteKeyStore) Index(ctx context.Context, kind, value string, subject uuid.UUID) error {
+	ks.wmu.Lock()
+	defer ks.wmu.Unlock()
 	if _, err := ks.db.ExecContext(ctx, "INSERT INTO lookup (mac, subject) VALUES (?, ?) ON CONFLICT DO NOTHING",
 		ks.mac(kind, value), subject.String()); err != nil {
 		return fmt.Errorf("index %s of %s: %w", kind, subject, err)
@@ -412,6 +427,8 @@ func (ks *SQLiteKeyStore) Lookup(ctx context.Context, kind, value string) ([]uui
 // number of keys rewrapped.
 // Errors: ErrWrongMaster when a key is wrapped by a master not given.
 func (ks *SQLiteKeyStore) Rotate(ctx context.Context) (int, error) {
+	ks.wmu.Lock()
+	defer ks.wmu.Unlock()
 	tx, err := ks.db.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("rotate: %w", err)

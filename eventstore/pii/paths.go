@@ -3,6 +3,7 @@ package pii
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -86,82 +87,298 @@ func rewrite(data []byte, paths []string, f visitFunc) ([]byte, error) {
 }
 
 func rewriteNode(t *pathTree, path string, raw json.RawMessage, f visitFunc) (json.RawMessage, bool, error) {
-	if t.leaf {
-		if isNull(raw) {
-			return raw, false, nil
-		}
-		out, err := f(path, raw)
-		return out, true, err
+	sc := scanner{in: raw}
+	sc.skipSpace()
+	var out []byte
+	changed, err := sc.value(t, path, f, &out)
+	if err != nil {
+		return nil, false, err
 	}
-	switch firstByte(raw) {
+	sc.skipSpace()
+	if sc.pos != len(sc.in) {
+		return nil, false, fmt.Errorf("pii: %s: trailing data after the document", orRoot(path))
+	}
+	if !changed {
+		return raw, false, nil
+	}
+	return out, true, nil
+}
+
+// scanner walks a JSON document once, copying it to out and handing the
+// values on the paths to a visitFunc: no maps, no re-encoding, member
+// order kept.
+type scanner struct {
+	in  []byte
+	pos int
+}
+
+var errSyntax = errors.New("malformed JSON")
+
+func (sc *scanner) skipSpace() {
+	for sc.pos < len(sc.in) {
+		switch sc.in[sc.pos] {
+		case ' ', '\t', '\r', '\n':
+			sc.pos++
+		default:
+			return
+		}
+	}
+}
+
+// skip moves past one value and returns its bytes.
+func (sc *scanner) skip() ([]byte, error) {
+	start := sc.pos
+	if sc.pos >= len(sc.in) {
+		return nil, errSyntax
+	}
+	switch c := sc.in[sc.pos]; c {
+	case '"':
+		if err := sc.skipString(); err != nil {
+			return nil, err
+		}
+	case '{', '[':
+		depth := 0
+		for sc.pos < len(sc.in) {
+			switch sc.in[sc.pos] {
+			case '"':
+				if err := sc.skipString(); err != nil {
+					return nil, err
+				}
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					sc.pos++
+					return sc.in[start:sc.pos], nil
+				}
+			}
+			sc.pos++
+		}
+		return nil, errSyntax
+	default:
+		for sc.pos < len(sc.in) {
+			switch sc.in[sc.pos] {
+			case ',', '}', ']', ' ', '\t', '\r', '\n':
+				if sc.pos == start {
+					return nil, errSyntax
+				}
+				return sc.in[start:sc.pos], nil
+			}
+			sc.pos++
+		}
+		if sc.pos == start {
+			return nil, errSyntax
+		}
+	}
+	return sc.in[start:sc.pos], nil
+}
+
+func (sc *scanner) skipString() error {
+	sc.pos++ // opening quote
+	for sc.pos < len(sc.in) {
+		switch sc.in[sc.pos] {
+		case '\\':
+			sc.pos += 2
+			continue
+		case '"':
+			sc.pos++
+			return nil
+		}
+		sc.pos++
+	}
+	return errSyntax
+}
+
+// value copies the value at sc.pos to out, rewriting what lies on t.
+// changed reports whether anything was rewritten; until then out is not
+// written, so an untouched document costs no copy.
+func (sc *scanner) value(t *pathTree, path string, f visitFunc, out *[]byte) (changed bool, err error) {
+	start := sc.pos
+	if t.leaf {
+		raw, err := sc.skip()
+		if err != nil {
+			return false, fmt.Errorf("pii: %s: %w", orRoot(path), err)
+		}
+		if isNull(raw) {
+			*out = append(*out, raw...)
+			return false, nil
+		}
+		nv, err := f(path, raw)
+		if err != nil {
+			return false, err
+		}
+		if nv == nil {
+			nv = json.RawMessage("null") // removal is handled by the caller
+		}
+		*out = append(*out, nv...)
+		return true, nil
+	}
+	if sc.pos >= len(sc.in) {
+		return false, fmt.Errorf("pii: %s: %w", orRoot(path), errSyntax)
+	}
+	switch sc.in[sc.pos] {
 	case '{':
-		var obj map[string]json.RawMessage
-		if err := json.Unmarshal(raw, &obj); err != nil {
-			return nil, false, fmt.Errorf("pii: %s: %w", orRoot(path), err)
+		if t.fields == nil && t.elements == nil {
+			break
 		}
-		changed := false
-		for name, v := range obj {
-			child, p := t.fields[name], path+"."+name
-			if path == "" {
-				p = name
-			}
-			if t.elements != nil { // a map: every value, under its own key
-				child, p = t.elements, path+"{}"
-			}
-			if child == nil {
-				continue
-			}
-			nv, ch, err := rewriteNode(child, p, v, f)
-			if err != nil {
-				return nil, false, err
-			}
-			if !ch {
-				continue
-			}
-			changed = true
-			switch {
-			case nv != nil:
-				obj[name] = nv
-			case t.elements != nil:
-				obj[name] = json.RawMessage("null")
-			default:
-				delete(obj, name)
-			}
-		}
-		if !changed {
-			return raw, false, nil
-		}
-		out, err := json.Marshal(obj)
-		return out, true, err
+		return sc.object(t, path, f, out, start)
 	case '[':
 		if t.elements == nil {
-			return raw, false, nil
+			break
 		}
-		var arr []json.RawMessage
-		if err := json.Unmarshal(raw, &arr); err != nil {
-			return nil, false, fmt.Errorf("pii: %s: %w", orRoot(path), err)
-		}
-		changed := false
-		for i, v := range arr {
-			nv, ch, err := rewriteNode(t.elements, path+"[]", v, f)
-			if err != nil {
-				return nil, false, err
-			}
-			if ch {
-				changed = true
-				if nv == nil {
-					nv = json.RawMessage("null")
-				}
-				arr[i] = nv
-			}
-		}
-		if !changed {
-			return raw, false, nil
-		}
-		out, err := json.Marshal(arr)
-		return out, true, err
+		return sc.array(t, path, f, out, start)
 	}
-	return raw, false, nil
+	raw, err := sc.skip()
+	if err != nil {
+		return false, fmt.Errorf("pii: %s: %w", orRoot(path), err)
+	}
+	*out = append(*out, raw...)
+	return false, nil
+}
+
+func (sc *scanner) object(t *pathTree, path string, f visitFunc, out *[]byte, start int) (bool, error) {
+	mark := len(*out)
+	*out = append(*out, '{')
+	sc.pos++
+	changed, first, written := false, true, false
+	for {
+		sc.skipSpace()
+		if sc.pos >= len(sc.in) {
+			return false, fmt.Errorf("pii: %s: %w", orRoot(path), errSyntax)
+		}
+		if sc.in[sc.pos] == '}' {
+			sc.pos++
+			break
+		}
+		if !first {
+			if sc.in[sc.pos] != ',' {
+				return false, fmt.Errorf("pii: %s: %w", orRoot(path), errSyntax)
+			}
+			sc.pos++
+			sc.skipSpace()
+		}
+		first = false
+		keyRaw, err := sc.skip()
+		if err != nil || len(keyRaw) < 2 || keyRaw[0] != '"' {
+			return false, fmt.Errorf("pii: %s: %w", orRoot(path), errSyntax)
+		}
+		var key string
+		if bytes.IndexByte(keyRaw, '\\') < 0 {
+			key = string(keyRaw[1 : len(keyRaw)-1])
+		} else if err := json.Unmarshal(keyRaw, &key); err != nil {
+			return false, fmt.Errorf("pii: %s: %w", orRoot(path), err)
+		}
+		sc.skipSpace()
+		if sc.pos >= len(sc.in) || sc.in[sc.pos] != ':' {
+			return false, fmt.Errorf("pii: %s: %w", orRoot(path), errSyntax)
+		}
+		sc.pos++
+		sc.skipSpace()
+		child := t.fields[key]
+		if t.elements != nil { // a map: every value, under its own key
+			child = t.elements
+		}
+		var p string
+		switch {
+		case child == nil:
+		case t.elements != nil:
+			p = path + "{}"
+		case path == "":
+			p = key
+		default:
+			p = path + "." + key
+		}
+		memberStart := len(*out)
+		if written {
+			*out = append(*out, ',')
+		}
+		*out = append(*out, keyRaw...)
+		*out = append(*out, ':')
+		if child == nil {
+			raw, err := sc.skip()
+			if err != nil {
+				return false, fmt.Errorf("pii: %s: %w", orRoot(path), err)
+			}
+			*out = append(*out, raw...)
+			written = true
+			continue
+		}
+		if child.leaf {
+			raw, err := sc.skip()
+			if err != nil {
+				return false, fmt.Errorf("pii: %s: %w", orRoot(p), err)
+			}
+			if isNull(raw) {
+				*out = append(*out, raw...)
+				written = true
+				continue
+			}
+			nv, err := f(p, raw)
+			if err != nil {
+				return false, err
+			}
+			changed = true
+			if nv == nil && t.elements == nil {
+				*out = (*out)[:memberStart] // removed
+				continue
+			}
+			if nv == nil {
+				nv = json.RawMessage("null")
+			}
+			*out = append(*out, nv...)
+			written = true
+			continue
+		}
+		ch, err := sc.value(child, p, f, out)
+		if err != nil {
+			return false, err
+		}
+		changed = changed || ch
+		written = true
+	}
+	*out = append(*out, '}')
+	if !changed {
+		*out = append((*out)[:mark], sc.in[start:sc.pos]...)
+	}
+	return changed, nil
+}
+
+func (sc *scanner) array(t *pathTree, path string, f visitFunc, out *[]byte, start int) (bool, error) {
+	mark := len(*out)
+	*out = append(*out, '[')
+	sc.pos++
+	changed, first := false, true
+	for {
+		sc.skipSpace()
+		if sc.pos >= len(sc.in) {
+			return false, fmt.Errorf("pii: %s: %w", orRoot(path), errSyntax)
+		}
+		if sc.in[sc.pos] == ']' {
+			sc.pos++
+			break
+		}
+		if !first {
+			if sc.in[sc.pos] != ',' {
+				return false, fmt.Errorf("pii: %s: %w", orRoot(path), errSyntax)
+			}
+			sc.pos++
+			sc.skipSpace()
+			*out = append(*out, ',')
+		}
+		ch, err := sc.value(t.elements, path+"[]", f, out)
+		if err != nil {
+			return false, err
+		}
+		changed = changed || ch
+		first = false
+	}
+	*out = append(*out, ']')
+	if !changed {
+		*out = append((*out)[:mark], sc.in[start:sc.pos]...)
+	}
+	return changed, nil
 }
 
 func orRoot(path string) string {
