@@ -107,6 +107,7 @@ func (s *Server) routes() []route {
 	rs = append(rs, s.contractRoutes()...)
 	rs = append(rs, s.stationRoutes()...)
 	rs = append(rs, s.orgRoutes()...)
+	rs = append(rs, s.auditRoutes()...)
 	return rs
 }
 
