@@ -21,7 +21,7 @@ func main() {
 		return run(ctx, cfg, os.Stdout, os.Stderr, nil)
 	}
 	if err := newRootCmd(os.LookupEnv, serve).Execute(); err != nil {
-		os.Exit(1)
+		os.Exit(exitCode(err))
 	}
 }
 
@@ -35,6 +35,7 @@ func newRootCmd(getenv func(string) (string, bool), serve func(context.Context, 
 		SilenceErrors: false,
 	}
 	root.AddCommand(newServeCmd(getenv, serve))
+	root.AddCommand(newAuditCmd(getenv))
 	return root
 }
 
