@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"casework/api/apitest"
 	"casework/api/service"
 	"casework/domain"
@@ -280,5 +282,46 @@ func TestAuditVerify_RawSQLUpdate_Detected(t *testing.T) {
 	// The other county's auditor is not told of it.
 	if theirs := verify(t, env, otherAuditor(t, env), ""); !theirs.OK {
 		t.Fatalf("other county: %+v", theirs)
+	}
+}
+
+// A record tampered until it no longer decodes cannot be placed in the
+// tree: it is reported to auditors of a whole tree, and to no one below.
+func TestAuditVerify_UndecodableTamper_ReportedAtRoot(t *testing.T) {
+	env := apitest.Start(t)
+	ctx := context.Background()
+	_, err := env.Svc.CreateAccount(ctx, service.System, service.Options{}, service.CreateAccountInput{
+		Username: "city-auditor", DisplayName: "市审计", Role: domain.RoleAuditor, OrgUnit: env.Units["city"].String(), Password: apitest.Password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, stream := contractHistory(t, env)
+	tamperSQL(t, env, stream, 0, `{`, `[`)
+
+	// A fresh service, as after a restart: nothing of the contract is cached.
+	svc, err := service.New(env.Store, service.Config{SigningKey: apitest.Key, Standards: apitest.Standards})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Close()
+	if err := svc.WaitReady(ctx); err != nil {
+		t.Fatal(err)
+	}
+	as := func(user string) service.Principal {
+		a, ok := svc.Directory().AccountByUsername(user)
+		if !ok {
+			t.Fatalf("no account %s", user)
+		}
+		return service.Principal{AccountID: a.ID, Username: a.Username, Role: a.Role, OrgUnit: uuid.MustParse(a.OrgUnit)}
+	}
+	for user, want := range map[string]bool{"city-auditor": true, "auditor": false} {
+		rep, err := svc.VerifyStreams(ctx, as(user), "")
+		if err != nil {
+			t.Fatalf("%s: %v", user, err)
+		}
+		got := len(rep.Tampered) == 1 && rep.Tampered[0].Stream == stream && rep.Tampered[0].Revision == 0
+		if got != want || rep.OK == want {
+			t.Errorf("%s: told of the tampering %v, want %v: %+v", user, got, want, rep)
+		}
 	}
 }
