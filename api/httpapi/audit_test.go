@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"os"
 	"reflect"
 	"strconv"
 	"strings"
@@ -18,6 +19,8 @@ import (
 	"casework/api/apitest"
 	"casework/api/service"
 	"casework/domain"
+	"casework/domain/casefile"
+	"casework/eventstore"
 	"casework/eventstore/sqlite"
 )
 
@@ -322,6 +325,49 @@ func TestAuditVerify_UndecodableTamper_ReportedAtRoot(t *testing.T) {
 		got := len(rep.Tampered) == 1 && rep.Tampered[0].Stream == stream && rep.Tampered[0].Revision == 0
 		if got != want || rep.OK == want {
 			t.Errorf("%s: told of the tampering %v, want %v: %+v", user, got, want, rep)
+		}
+	}
+}
+
+// A redacted replay holds no sensitive value, also of an event stored at
+// an old schema whose sensitive fields sat elsewhere (CaseOpened v1 kept
+// the client's name at the top level).
+func TestAuditReplay_Redacted_OldSchema_NoSensitiveValue(t *testing.T) {
+	env := apitest.Start(t)
+	ctx := context.Background()
+	v1, err := os.ReadFile("../../domain/casefile/testdata/events/CaseOpened.v1.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var compactV1 bytes.Buffer
+	if err := json.Compact(&compactV1, v1); err != nil {
+		t.Fatal(err)
+	}
+	caseID := uuid.MustParse("0192f0c4-5b7e-7a31-9c1e-4d2f8a6b3c10")
+	stream := eventstore.StreamName(casefile.Category, caseID)
+	_, err = env.Store.Append(ctx, stream, eventstore.NoStream, eventstore.EventData{ID: uuid.Must(uuid.NewV7()), Type: casefile.EventCaseOpened,
+		Data: compactV1.Bytes(), Metadata: eventstore.Metadata{Actor: "acc-li", Role: "social_worker", OrgUnit: "station-hx", Schema: 1,
+			OccurredAt: time.Date(2025, 6, 10, 2, 0, 0, 0, time.UTC)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	secrets := []string{"张秀兰", "510108196505120029", "13800000000", "成华区保和街道和美社区3组12号", "独居老人"}
+	for _, redact := range []bool{false, true} {
+		r, err := env.Svc.ReplayStream(ctx, service.System, stream, service.ReplayOptions{Redact: redact})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range secrets {
+			if got := bytes.Contains(out, []byte(s)); got == redact {
+				t.Errorf("redact %v: %q present %v", redact, s, got)
+			}
+		}
+		if redact && !bytes.Contains(out, []byte(`"name":"[redacted]"`)) {
+			t.Errorf("the upcast client name is not marked redacted: %s", out)
 		}
 	}
 }
