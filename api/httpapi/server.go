@@ -108,6 +108,7 @@ func (s *Server) routes() []route {
 	rs = append(rs, s.stationRoutes()...)
 	rs = append(rs, s.orgRoutes()...)
 	rs = append(rs, s.privacyRoutes()...)
+	rs = append(rs, s.auditRoutes()...)
 	return rs
 }
 

@@ -21,7 +21,7 @@ func main() {
 		return run(ctx, cfg, os.Stdout, os.Stderr, nil)
 	}
 	if err := newRootCmd(os.LookupEnv, serve).Execute(); err != nil {
-		os.Exit(1)
+		os.Exit(exitCode(err))
 	}
 }
 
@@ -34,7 +34,7 @@ func newRootCmd(getenv func(string) (string, bool), serve func(context.Context, 
 		SilenceUsage:  true,
 		SilenceErrors: false,
 	}
-	root.AddCommand(newServeCmd(getenv, serve), newClientsCmd(getenv), newKeysCmd(getenv))
+	root.AddCommand(newServeCmd(getenv, serve), newClientsCmd(getenv), newKeysCmd(getenv), newAuditCmd(getenv))
 	return root
 }
 
