@@ -1,0 +1,127 @@
+package projections_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"casework/projections"
+	"casework/projections/caseload"
+	"casework/projections/projtest"
+)
+
+// counter counts events per type; failOn makes it fail on a type.
+type counter struct {
+	projections.Base
+	failOn string
+	counts map[string]int
+}
+
+func counterDef(version int, failOn string) projections.Def {
+	return projections.Def{Name: "counter", Version: version, New: func(t projections.Tables) projections.Projection {
+		c := &counter{failOn: failOn, counts: map[string]int{}}
+		c.T = t
+		return c
+	}}
+}
+
+func (c *counter) Schema() []string {
+	return []string{`CREATE TABLE IF NOT EXISTS ` + c.T.Name("counts") + ` (type TEXT PRIMARY KEY, n INTEGER NOT NULL)`}
+}
+
+func (c *counter) Apply(ev *projections.Event) error {
+	if ev.Type == c.failOn {
+		return fmt.Errorf("cannot count %s", ev.Type)
+	}
+	c.counts[ev.Type]++
+	return nil
+}
+
+func (c *counter) Flush() error {
+	for t, n := range c.counts {
+		if err := c.Exec(`INSERT INTO `+c.T.Name("counts")+` (type, n) VALUES (?, ?) ON CONFLICT (type) DO UPDATE SET n = n + excluded.n`, t, n); err != nil {
+			return err
+		}
+	}
+	clear(c.counts)
+	return nil
+}
+
+func (c *counter) Reset() { clear(c.counts) }
+
+func total(tb testing.TB, r *projections.Runner) int {
+	tb.Helper()
+	t, err := r.Tables("counter")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var n sql.NullInt64
+	if err := r.DB().Read().QueryRow(`SELECT sum(n) FROM ` + t.Name("counts")).Scan(&n); err != nil {
+		tb.Fatal(err)
+	}
+	return int(n.Int64)
+}
+
+func TestRunner_LiveAfterCatchUp_EqualsRebuild(t *testing.T) {
+	dir := t.TempDir()
+	store := projtest.OpenStore(t, dir)
+	projtest.Generate(t, store, projtest.Options{Cases: 30, Seed: 1})
+	defs := []projections.Def{caseload.Def(), counterDef(1, "")}
+	r := projtest.Start(t, projtest.OpenViews(t, filepath.Join(dir, "views.db")), store, defs, projections.Options{MaxBatch: 64})
+	projtest.WaitHead(t, r, store, "caseload", "counter")
+	// More history while the runner is live.
+	projtest.Generate(t, store, projtest.Options{Cases: 20, Seed: 2, Counties: 1, StationsPerCounty: 1})
+	projtest.WaitHead(t, r, store, "caseload", "counter")
+	head, _ := store.Head(context.Background())
+	if got := total(t, r); got != int(head) {
+		t.Fatalf("counted %d events, the log holds %d", got, head)
+	}
+
+	fresh := projtest.Start(t, projtest.OpenViews(t, filepath.Join(dir, "fresh.db")), store, defs, projections.Options{MaxBatch: 4096})
+	projtest.WaitHead(t, fresh, store, "caseload", "counter")
+	for _, n := range []string{"caseload", "counter"} {
+		if a, b := projtest.Dump(t, r, n), projtest.Dump(t, fresh, n); a != b {
+			t.Errorf("%s: incremental and rebuilt read models differ:\n%s\n---\n%s", n, a, b)
+		}
+	}
+	if d := projtest.Dump(t, r, "caseload"); !strings.Contains(d, "in_service") {
+		t.Errorf("no case in service:\n%s", d)
+	}
+}
+
+func TestRunner_FailingEvent_StopsAndReportsWithoutSkipping(t *testing.T) {
+	dir := t.TempDir()
+	store := projtest.OpenStore(t, dir)
+	projtest.Generate(t, store, projtest.Options{Cases: 10})
+	db := projtest.OpenViews(t, filepath.Join(dir, "views.db"))
+	defs := []projections.Def{caseload.Def(), counterDef(1, "ReferralRequested")}
+	run := projtest.Start(t, db, store, defs, projections.Options{MaxBatch: 16})
+	projtest.WaitHead(t, run, store, "caseload")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	head, _ := store.Head(ctx)
+	err := run.WaitFor(ctx, "counter", head)
+	var fe *projections.FailedError
+	if !errors.As(err, &fe) || fe.Type != "ReferralRequested" || fe.Position == 0 {
+		t.Fatalf("WaitFor = %v, want the failure at a ReferralRequested", err)
+	}
+	if err := run.Ready(); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("position %d", fe.Position)) {
+		t.Errorf("Ready() = %v, want it to name position %d", err, fe.Position)
+	}
+	pos, _ := run.Position("counter")
+	if pos >= fe.Position {
+		t.Errorf("checkpoint %d passed the failing event at %d", pos, fe.Position)
+	}
+	if got := total(t, run); got != int(pos) {
+		t.Errorf("counted %d events, checkpoint says %d", got, pos)
+	}
+	// The other projection went on.
+	if p, _ := run.Position("caseload"); p != head {
+		t.Errorf("caseload at %d, head %d", p, head)
+	}
+}
