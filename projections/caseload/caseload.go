@@ -67,8 +67,8 @@ func (p *projection) Schema() []string {
 // status the domain's fold needs to apply the next transition.
 type referralRow struct {
 	ID, CaseID, FromStation, FromWorker, ToAgency, Domain, Priority string
-	Status, HeldFrom                                                 referral.Status
-	RequestedOn, DueDate, ChangedOn                                  value.Date
+	Status, HeldFrom                                                referral.Status
+	RequestedOn, DueDate, ChangedOn                                 value.Date
 }
 
 func (p *projection) Apply(ev *projections.Event) error {

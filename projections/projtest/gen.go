@@ -371,9 +371,9 @@ func (c *caseGen) plan() {
 	if stages >= 1 {
 		add(func(d value.Date) {
 			c.s.add(d, sw, c.worker, "", casefile.HouseholdCheckRecorded{VisitDate: d, Investigators: []string{"甲", "乙"},
-				Members: []casefile.HouseholdMember{{Name: Secrets[0], Relation: "self", Income: []casefile.IncomeItem{{Kind: "pension", Amount: 987654, Period: "monthly"}}}},
+				Members:     []casefile.HouseholdMember{{Name: Secrets[0], Relation: "self", Income: []casefile.IncomeItem{{Kind: "pension", Amount: 987654, Period: "monthly"}}}},
 				Eligibility: casefile.Eligibility{RuleID: "dibao", RuleVersion: 1, HouseholdSize: 1, MonthlyIncome: 987654, PerCapitaMonthlyIncome: 987654, Outcome: "not_eligible"},
-				Notes: Secrets[1]})
+				Notes:       Secrets[1]})
 			c.s.add(d, sw, c.worker, "", casefile.NeedsAssessed{AssessedOn: d, Needs: []casefile.Need{{Area: "care", Description: "需要照料"}}, RiskLevel: casefile.RiskLevels()[i%3]})
 		})
 	}
@@ -404,7 +404,7 @@ func (c *caseGen) plan() {
 				g.w.Referrals = append(g.w.Referrals, c.refID)
 				c.ref.add(d, sw, c.worker, "", referral.Requested{ReferralID: c.refID, CaseID: c.id,
 					Client: referral.Client{ID: c.id.String(), Name: Secrets[0], Phone: Secrets[2]},
-					From: referral.From{WorkerID: c.worker, StationID: c.station.String()}, To: referral.To{AgencyID: g.w.Agency.String()},
+					From:   referral.From{WorkerID: c.worker, StationID: c.station.String()}, To: referral.To{AgencyID: g.w.Agency.String()},
 					ServiceDomain: domain.SocialAssistance, Needs: "需要慈善救助", Priority: referral.PriorityRoutine,
 					Consent: referral.Consent{Given: true, GivenBy: Secrets[0], GivenAt: d.Start()}, DueDate: d.AddDays(20)})
 				if i%2 == 0 {
