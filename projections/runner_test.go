@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"casework/projections"
+	"casework/projections/all"
 	"casework/projections/caseload"
 	"casework/projections/projtest"
 )
@@ -71,20 +72,21 @@ func TestRunner_LiveAfterCatchUp_EqualsRebuild(t *testing.T) {
 	dir := t.TempDir()
 	store := projtest.OpenStore(t, dir)
 	projtest.Generate(t, store, projtest.Options{Cases: 30, Seed: 1})
-	defs := []projections.Def{caseload.Def(), counterDef(1, "")}
+	defs := append(all.Defs(), counterDef(1, ""))
+	names := append(all.Names(), "counter")
 	r := projtest.Start(t, projtest.OpenViews(t, filepath.Join(dir, "views.db")), store, defs, projections.Options{MaxBatch: 64})
-	projtest.WaitHead(t, r, store, "caseload", "counter")
+	projtest.WaitHead(t, r, store, names...)
 	// More history while the runner is live.
 	projtest.Generate(t, store, projtest.Options{Cases: 20, Seed: 2, Counties: 1, StationsPerCounty: 1})
-	projtest.WaitHead(t, r, store, "caseload", "counter")
+	projtest.WaitHead(t, r, store, names...)
 	head, _ := store.Head(context.Background())
 	if got := total(t, r); got != int(head) {
 		t.Fatalf("counted %d events, the log holds %d", got, head)
 	}
 
 	fresh := projtest.Start(t, projtest.OpenViews(t, filepath.Join(dir, "fresh.db")), store, defs, projections.Options{MaxBatch: 4096})
-	projtest.WaitHead(t, fresh, store, "caseload", "counter")
-	for _, n := range []string{"caseload", "counter"} {
+	projtest.WaitHead(t, fresh, store, names...)
+	for _, n := range names {
 		if a, b := projtest.Dump(t, r, n), projtest.Dump(t, fresh, n); a != b {
 			t.Errorf("%s: incremental and rebuilt read models differ:\n%s\n---\n%s", n, a, b)
 		}
@@ -123,5 +125,21 @@ func TestRunner_FailingEvent_StopsAndReportsWithoutSkipping(t *testing.T) {
 	// The other projection went on.
 	if p, _ := run.Position("caseload"); p != head {
 		t.Errorf("caseload at %d, head %d", p, head)
+	}
+}
+
+func TestReadModels_HoldNoSensitiveValue(t *testing.T) {
+	dir := t.TempDir()
+	store := projtest.OpenStore(t, dir)
+	projtest.Generate(t, store, projtest.Options{Cases: 20})
+	if found := projtest.FileHolds(t, filepath.Join(dir, "events.db"), projtest.Secrets); len(found) == 0 {
+		t.Fatal("the event store holds none of the secrets: the test proves nothing")
+	}
+	path := filepath.Join(dir, "views.db")
+	db := projtest.OpenViews(t, path)
+	r := projtest.Start(t, db, store, all.Defs(), projections.Options{})
+	projtest.WaitHead(t, r, store, all.Names()...)
+	if found := projtest.FileHolds(t, path, projtest.Secrets); len(found) > 0 {
+		t.Errorf("views.db holds sensitive values %q", found)
 	}
 }
