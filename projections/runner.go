@@ -379,11 +379,18 @@ func (r *Runner) liveTrackers() []*tracker {
 }
 
 func (r *Runner) runLive(ctx context.Context) error {
-	ts := r.liveTrackers()
-	if len(ts) == 0 {
-		<-ctx.Done()
-		return nil
+	// With nothing live yet (every projection is being rebuilt), wait for
+	// a shadow to be handed over.
+	for len(r.liveTrackers()) == 0 {
+		select {
+		case <-ctx.Done():
+			return nil
+		case req := <-r.pause:
+			close(req.reply)
+			<-req.done
+		}
 	}
+	ts := r.liveTrackers()
 	from := ts[0].pos.Load()
 	for _, t := range ts[1:] {
 		from = min(from, t.pos.Load())

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"casework/domain/catalog"
 	"casework/projections"
 	"casework/projections/all"
 	"casework/projections/caseload"
@@ -141,5 +142,67 @@ func TestReadModels_HoldNoSensitiveValue(t *testing.T) {
 	projtest.WaitHead(t, r, store, all.Names()...)
 	if found := projtest.FileHolds(t, path, projtest.Secrets); len(found) > 0 {
 		t.Errorf("views.db holds sensitive values %q", found)
+	}
+}
+
+func TestRunner_VersionBump_RebuildsInShadowThenSwaps(t *testing.T) {
+	dir := t.TempDir()
+	store := projtest.OpenStore(t, dir)
+	projtest.Generate(t, store, projtest.Options{Cases: 20})
+	path := filepath.Join(dir, "views.db")
+	db := projtest.OpenViews(t, path)
+	r1, err := projections.Open(context.Background(), db, store, catalog.Registry(), []projections.Def{counterDef(1, "")}, projections.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- r1.Run(ctx) }()
+	projtest.WaitHead(t, r1, store, "counter")
+	cancel()
+	<-done
+	old, _ := r1.Tables("counter")
+	oldTotal := total(t, r1)
+
+	// Version 2: the old generation serves while the new one builds.
+	var served []string
+	var r2 *projections.Runner
+	opts := projections.Options{MaxBatch: 32, Progress: func(name string, pos uint64, n int) {
+		tb, _ := r2.Tables(name)
+		served = append(served, tb.Prefix())
+	}}
+	r2, err = projections.Open(context.Background(), db, store, catalog.Registry(), []projections.Def{counterDef(2, "")}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := r2.Status(); len(st) != 2 || !st[1].Building || st[0].Version != 1 {
+		t.Fatalf("status before run = %+v, want version 1 serving and version 2 building", st)
+	}
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	defer cancel2()
+	go func() { _ = r2.Run(ctx2) }()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		tb, _ := r2.Tables("counter")
+		if tb.Prefix() != old.Prefix() {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the shadow generation was never swapped in")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if len(served) == 0 || served[0] != old.Prefix() {
+		t.Errorf("during the build the views read %v, want the old generation %s", served, old.Prefix())
+	}
+	projtest.WaitHead(t, r2, store, "counter")
+	if got := total(t, r2); got != oldTotal {
+		t.Errorf("rebuilt total %d, old %d", got, oldTotal)
+	}
+	if d := projtest.DumpPrefix(t, db.Read(), old.Prefix()); d != "" {
+		t.Errorf("old tables left behind:\n%s", d)
+	}
+	if st := r2.Status(); len(st) != 1 || st[0].Version != 2 || !st[0].Active {
+		t.Errorf("status after swap = %+v", st)
 	}
 }

@@ -76,7 +76,10 @@ func (r *Runner) handover(ctx context.Context, t *tracker, live bool) (bool, err
 		}
 		<-req.reply
 		defer close(req.done)
-		target := r.livePosition()
+		target, ok := r.livePosition()
+		if !ok {
+			target = t.pos.Load()
+		}
 		if t.pos.Load() > target {
 			return false, nil
 		}
@@ -88,19 +91,20 @@ func (r *Runner) handover(ctx context.Context, t *tracker, live bool) (bool, err
 }
 
 // livePosition is the lowest position of the live generations that still
-// run: the point the paused reader has reached for all of them.
-func (r *Runner) livePosition() uint64 {
+// run: the point the paused reader has reached for all of them; false
+// when none runs.
+func (r *Runner) livePosition() (uint64, bool) {
 	var pos uint64
-	first := true
+	found := false
 	for _, t := range r.liveTrackers() {
 		if t.failed() != nil {
 			continue
 		}
-		if p := t.pos.Load(); first || p < pos {
-			pos, first = p, false
+		if p := t.pos.Load(); !found || p < pos {
+			pos, found = p, true
 		}
 	}
-	return pos
+	return pos, found
 }
 
 // catchUp applies the events after t's position up to target.
