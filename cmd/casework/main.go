@@ -35,6 +35,7 @@ func newRootCmd(getenv func(string) (string, bool), serve func(context.Context, 
 		SilenceErrors: false,
 	}
 	root.AddCommand(newServeCmd(getenv, serve))
+	root.AddCommand(newProjectionsCmd(getenv, os.Stdout))
 	return root
 }
 
