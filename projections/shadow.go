@@ -2,7 +2,6 @@ package projections
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -10,28 +9,34 @@ import (
 	"casework/eventstore"
 )
 
-// build feeds shadow generation t from its position until it has caught
-// up with the log, then swaps it in for the generation that serves.
-// While Run's live reader runs, the swap pauses it, brings t to exactly
-// its position, and hands t over to it.
-func (r *Runner) build(ctx context.Context, t *tracker, live bool) error {
+// build feeds shadow generations ts, with one reader from their lowest
+// position, until they have caught up with the log, then swaps each in for
+// the generation that serves. While Run's live reader runs, the swap
+// pauses it, brings them to exactly its position, and hands them over.
+func (r *Runner) build(ctx context.Context, ts []*tracker, live bool) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	ch := r.feed(ctx, t.pos.Load())
+	from := ts[0].pos.Load()
+	for _, t := range ts[1:] {
+		from = min(from, t.pos.Load())
+	}
+	ch := r.feed(ctx, from)
 	for {
 		batch, _, err := r.next(ctx, ch, nil)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
 		if len(batch) > 0 {
-			if err := r.commit(ctx, []*tracker{t}, batch); err != nil {
+			if err := r.commit(ctx, ts, batch); err != nil {
 				return err
 			}
-			if f := t.failed(); f != nil {
-				return f
-			}
-			if r.opts.Progress != nil {
-				r.opts.Progress(t.def.Name, t.pos.Load(), t.built)
+			for _, t := range ts {
+				if f := t.failed(); f != nil {
+					return f
+				}
+				if r.opts.Progress != nil {
+					r.opts.Progress(t.def.Name, t.pos.Load(), t.built)
+				}
 			}
 		}
 		if err != nil {
@@ -44,13 +49,13 @@ func (r *Runner) build(ctx context.Context, t *tracker, live bool) error {
 		if err != nil {
 			return err
 		}
-		if t.pos.Load() < head {
+		if lowest(ts) < head {
 			continue
 		}
 		// The live reader may lag a moment behind: retry until it has
 		// passed the shadow or new events arrive.
 		for len(ch) == 0 {
-			swapped, err := r.handover(ctx, t, live)
+			swapped, err := r.handover(ctx, ts, live)
 			if err != nil || swapped {
 				return err
 			}
@@ -63,10 +68,18 @@ func (r *Runner) build(ctx context.Context, t *tracker, live bool) error {
 	}
 }
 
+func lowest(ts []*tracker) uint64 {
+	pos := ts[0].pos.Load()
+	for _, t := range ts[1:] {
+		pos = min(pos, t.pos.Load())
+	}
+	return pos
+}
+
 // handover swaps caught-up shadow t in. With the live reader running, it
 // pauses it first and brings t to the reader's position; false means the
 // shadow is ahead of the reader and should try again later.
-func (r *Runner) handover(ctx context.Context, t *tracker, live bool) (bool, error) {
+func (r *Runner) handover(ctx context.Context, ts []*tracker, live bool) (bool, error) {
 	if live && r.running.Load() {
 		req := pauseReq{reply: make(chan struct{}), done: make(chan struct{})}
 		select {
@@ -78,16 +91,25 @@ func (r *Runner) handover(ctx context.Context, t *tracker, live bool) (bool, err
 		defer close(req.done)
 		target, ok := r.livePosition()
 		if !ok {
-			target = t.pos.Load()
+			target = lowest(ts)
 		}
-		if t.pos.Load() > target {
-			return false, nil
+		for _, t := range ts {
+			if t.pos.Load() > target {
+				return false, nil
+			}
 		}
-		if err := r.catchUp(ctx, t, target); err != nil {
+		for _, t := range ts {
+			if err := r.catchUp(ctx, t, target); err != nil {
+				return false, err
+			}
+		}
+	}
+	for _, t := range ts {
+		if err := r.swap(ctx, t); err != nil {
 			return false, err
 		}
 	}
-	return true, r.swap(ctx, t)
+	return true, nil
 }
 
 // livePosition is the lowest position of the live generations that still
@@ -163,6 +185,13 @@ func (r *Runner) swap(ctx context.Context, t *tracker) error {
 			return fmt.Errorf("swap %s: %w", t.def.Name, err)
 		}
 	}
+	for _, q := range t.p.Schema() {
+		if isIndex(q) {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("swap %s: %w", t.def.Name, err)
+			}
+		}
+	}
 	if _, err := tx.ExecContext(ctx, `UPDATE projection_state SET active = 1, updated_at = ? WHERE name = ? AND gen = ?`,
 		time.Now().UnixNano(), t.def.Name, t.gen); err != nil {
 		return fmt.Errorf("swap %s: %w", t.def.Name, err)
@@ -179,10 +208,10 @@ func (r *Runner) swap(ctx context.Context, t *tracker) error {
 }
 
 // Rebuild builds each named projection (every one when names is empty)
-// from position 0 into new tables and swaps them in when caught up with the
-// log; the current tables serve meanwhile. It blocks until done. Use it on
-// a runner that is not Run (the command line), or for a projection whose
-// live reader may pause.
+// from position 0 into new tables, with one reader for all of them, and
+// swaps them in when caught up with the log; the current tables serve
+// meanwhile. It blocks until done. Use it on a runner that is not Run
+// (the command line), or on one whose live reader may pause.
 // Errors: ErrUnknown; a *FailedError when an event fails; store and
 // database errors.
 func (r *Runner) Rebuild(ctx context.Context, names ...string) error {
@@ -192,7 +221,7 @@ func (r *Runner) Rebuild(ctx context.Context, names ...string) error {
 		}
 		slices.Sort(names)
 	}
-	var errs []error
+	var ts []*tracker
 	for _, n := range names {
 		d, ok := r.defs[n]
 		if !ok {
@@ -223,9 +252,10 @@ func (r *Runner) Rebuild(ctx context.Context, names ...string) error {
 			r.shadows = append(r.shadows, t)
 			r.mu.Unlock()
 		}
-		if err := r.build(ctx, t, true); err != nil {
-			errs = append(errs, fmt.Errorf("rebuild %s: %w", n, err))
-		}
+		ts = append(ts, t)
 	}
-	return errors.Join(errs...)
+	if err := r.build(ctx, ts, true); err != nil {
+		return fmt.Errorf("rebuild %v: %w", names, err)
+	}
+	return nil
 }

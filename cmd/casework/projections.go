@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -131,17 +132,16 @@ func newProjectionsCmd(getenv func(string) (string, bool), stdout io.Writer) *co
 			if len(names) == 0 {
 				names = all.Names()
 			}
-			for _, n := range names {
-				bar.start(n)
-				if err := run.Rebuild(ctx, n); err != nil {
-					fmt.Fprintln(stdout)
-					if errors.Is(err, projections.ErrUnknown) {
-						return fmt.Errorf("%w (known: %v)", err, all.Names())
-					}
-					return err
+			// One reader feeds every named projection.
+			bar.start(strings.Join(names, ","))
+			if err := run.Rebuild(ctx, names...); err != nil {
+				fmt.Fprintln(stdout)
+				if errors.Is(err, projections.ErrUnknown) {
+					return fmt.Errorf("%w (known: %v)", err, all.Names())
 				}
-				bar.done()
+				return err
 			}
+			bar.done()
 			return printStatus(stdout, run.Status(), head)
 		},
 	}
@@ -178,18 +178,21 @@ type progress struct {
 	name  string
 	begin time.Time
 	last  time.Time
+	pos   uint64
 }
 
 func newProgress(w io.Writer, head uint64) *progress { return &progress{w: w, head: head} }
 
-func (p *progress) start(name string) { p.name, p.begin, p.last = name, time.Now(), time.Time{} }
+func (p *progress) start(name string) {
+	p.name, p.begin, p.last, p.pos = name, time.Now(), time.Time{}, 0
+}
 
-func (p *progress) update(name string, pos uint64, events int) {
+func (p *progress) update(_ string, pos uint64, events int) {
 	now := time.Now()
-	if now.Sub(p.last) < 200*time.Millisecond && pos < p.head {
+	if pos == p.pos || (now.Sub(p.last) < 200*time.Millisecond && pos < p.head) {
 		return
 	}
-	p.last = now
+	p.last, p.pos = now, pos
 	el := now.Sub(p.begin).Seconds()
 	rate := float64(events) / max(el, 1e-3)
 	frac := 1.0
@@ -210,9 +213,9 @@ func (p *progress) update(name string, pos uint64, events int) {
 			bar += "."
 		}
 	}
-	fmt.Fprintf(p.w, "\r%-11s [%s] %3.0f%% %d/%d  %.0f events/s  ETA %s   ", name, bar, frac*100, pos, p.head, rate, eta)
+	fmt.Fprintf(p.w, "\r%s [%s] %3.0f%% %d/%d  %.0f events/s  ETA %s   ", p.name, bar, frac*100, pos, p.head, rate, eta)
 }
 
 func (p *progress) done() {
-	fmt.Fprintf(p.w, "\r%-11s done in %s%40s\n", p.name, time.Since(p.begin).Round(time.Millisecond), "")
+	fmt.Fprintf(p.w, "\r%s done in %s%60s\n", p.name, time.Since(p.begin).Round(time.Millisecond), "")
 }

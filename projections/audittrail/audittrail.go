@@ -52,8 +52,6 @@ func (p *projection) Schema() []string {
 		`CREATE INDEX IF NOT EXISTS ` + e + `_owner ON ` + e + ` (owner_unit, position)`,
 		`CREATE INDEX IF NOT EXISTS ` + e + `_actor ON ` + e + ` (actor, position)`,
 		`CREATE INDEX IF NOT EXISTS ` + e + `_stream ON ` + e + ` (stream, position)`,
-		`CREATE INDEX IF NOT EXISTS ` + e + `_type ON ` + e + ` (type, position)`,
-		`CREATE INDEX IF NOT EXISTS ` + e + `_recorded ON ` + e + ` (recorded_at)`,
 		`CREATE TABLE IF NOT EXISTS ` + s + ` (stream TEXT PRIMARY KEY, owner_unit TEXT NOT NULL) WITHOUT ROWID`,
 	}
 }

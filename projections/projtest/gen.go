@@ -9,9 +9,11 @@
 package projtest
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"sync"
 	"testing"
 	"time"
 
@@ -141,6 +143,15 @@ func (s *stream) add(d value.Date, role domain.Role, actor string, reason string
 
 // flush appends the stream's pending events in one append.
 func (s *stream) flush(ctx context.Context) error {
+	n := len(s.evs)
+	if err := s.flushCounted(ctx); err != nil {
+		return err
+	}
+	s.g.w.Events += n
+	return nil
+}
+
+func (s *stream) flushCounted(ctx context.Context) error {
 	if len(s.evs) == 0 {
 		return nil
 	}
@@ -152,7 +163,6 @@ func (s *stream) flush(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("append %s: %w", s.name, err)
 	}
-	s.g.w.Events += len(s.evs)
 	s.rev = int64(res.LastRevision)
 	s.evs = s.evs[:0]
 	return nil
@@ -177,24 +187,59 @@ func (g *Gen) Run(ctx context.Context) (World, error) {
 	}
 	for round := 0; ; round++ {
 		more := false
+		var pending []*stream
 		for _, c := range cs {
 			if c.step(round) {
 				more = true
 			}
-			if err := c.s.flush(ctx); err != nil {
-				return World{}, err
-			}
+			pending = append(pending, c.s)
 			if c.ref != nil {
-				if err := c.ref.flush(ctx); err != nil {
-					return World{}, err
-				}
+				pending = append(pending, c.ref)
 			}
+		}
+		if err := g.flushAll(ctx, pending); err != nil {
+			return World{}, err
 		}
 		if !more {
 			break
 		}
 	}
 	return g.w, nil
+}
+
+// flushAll appends the pending events of distinct streams concurrently,
+// so that the store commits them in groups.
+func (g *Gen) flushAll(ctx context.Context, ss []*stream) error {
+	const workers = 32
+	var mu sync.Mutex
+	var first error
+	var wg sync.WaitGroup
+	next := make(chan *stream)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for s := range next {
+				n := len(s.evs)
+				if err := s.flushCounted(ctx); err != nil {
+					mu.Lock()
+					first = cmp.Or(first, err)
+					mu.Unlock()
+				}
+				mu.Lock()
+				g.w.Events += n
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, s := range ss {
+		if len(s.evs) > 0 {
+			next <- s
+		}
+	}
+	close(next)
+	wg.Wait()
+	return first
 }
 
 func (g *Gen) unit(ctx context.Context, kind org.Kind, name string, parent *uuid.UUID, div string) (uuid.UUID, error) {
