@@ -67,13 +67,6 @@ type Gen struct {
 	rnd   *rand.Rand
 	opts  Options
 	w     World
-	// pending appends, one per stream, flushed in order.
-	buf []appendReq
-}
-
-type appendReq struct {
-	stream string
-	evs    []eventstore.EventData
 }
 
 // Generate appends a history to store and returns what it holds.
@@ -118,12 +111,11 @@ func (g *Gen) id() uuid.UUID {
 
 // stream is one stream's events being written.
 type stream struct {
-	g      *Gen
-	name   string
-	rev    int64
-	unit   string
-	evs    []eventstore.EventData
-	corrID string
+	g    *Gen
+	name string
+	rev  int64
+	unit string
+	evs  []eventstore.EventData
 }
 
 func (g *Gen) open(category string, id uuid.UUID, unit string) *stream {
@@ -386,7 +378,6 @@ type caseGen struct {
 	opened  value.Date
 	worker  string
 	steps   []func(d value.Date)
-	day     value.Date
 }
 
 func (g *Gen) newCase(i int) *caseGen {
@@ -462,8 +453,6 @@ func (c *caseGen) plan() {
 	}
 	if stages >= 6 {
 		add(func(d value.Date) {
-			n := uint64(len(c.steps))
-			_ = n
 			c.s.add(d, sw, c.worker, "", casefile.CaseReviewed{ReviewedOn: d, Progress: "good", NextReviewDate: d.AddDays(60)})
 		})
 	}
