@@ -143,6 +143,10 @@ func TestReadModels_HoldNoSensitiveValue(t *testing.T) {
 	if found := projtest.FileHolds(t, path, projtest.Secrets); len(found) > 0 {
 		t.Errorf("views.db holds sensitive values %q", found)
 	}
+	// Not even the keys of income figures: they exist only sealed.
+	if found := projtest.FileHolds(t, path, []string{`"monthly_income"`, `"per_capita_monthly_income"`, `"income"`}); len(found) > 0 {
+		t.Errorf("views.db holds income fields %q", found)
+	}
 }
 
 func TestRunner_VersionBump_RebuildsInShadowThenSwaps(t *testing.T) {

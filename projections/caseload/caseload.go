@@ -110,10 +110,20 @@ func (p *projection) caseState(stream string) (*casefile.State, error) {
 	case err != nil:
 		return nil, err
 	}
-	if err := json.Unmarshal(blob, st); err != nil {
+	if err := json.Unmarshal(blob, &storedCase{State: st}); err != nil {
 		return nil, fmt.Errorf("stored state of %s: %w", stream, err)
 	}
 	return st, nil
+}
+
+// storedCase is the folded case as the read model keeps it: the client,
+// household and eligibility (whose personal values are stripped anyway)
+// are left out altogether, shadowed by these always-nil fields.
+type storedCase struct {
+	*casefile.State
+	Client      *struct{} `json:",omitempty"`
+	Household   *struct{} `json:",omitempty"`
+	Eligibility *struct{} `json:",omitempty"`
 }
 
 func (p *projection) applyReferral(ev *projections.Event) error {
@@ -167,7 +177,7 @@ func (p *projection) Flush() error {
 		if !st.Exists {
 			return nil
 		}
-		blob, err := json.Marshal(st)
+		blob, err := json.Marshal(storedCase{State: st})
 		if err != nil {
 			return err
 		}

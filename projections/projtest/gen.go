@@ -291,7 +291,7 @@ func (g *Gen) stations(ctx context.Context) error {
 		// Every other station lacks the site area: not compliant.
 		s.add(d, sup, "sup", "", station.SiteRecorded{EffectiveOn: d, ActivityAreaM2: 30 + 20*(i%2), Address: "公共地址"})
 		s.add(d, sup, "sup", "", station.StationFunctionsRecorded{EffectiveOn: d, Domains: domain.ServiceDomains()[:3]})
-		s.add(d, sup, "sup", "", station.StaffAssigned{StaffID: g.id(), Person: station.StaffPerson{Name: Secrets[0]},
+		s.add(d, sup, "sup", "", station.StaffAssigned{StaffID: g.id(), Person: station.StaffPerson{Name: "站长"},
 			Role: station.RoleStationHead, Employment: station.FullTime, Education: station.EduBachelor,
 			BirthDate: value.MustParseDate("1985-05-05"), StartDate: d})
 		for k := range 3 {
@@ -303,7 +303,7 @@ func (g *Gen) stations(ctx context.Context) error {
 			s.add(d, sup, "sup", "", station.StationRuleRegistered{RuleID: g.id(), Name: string(rc), Category: rc, AdoptedOn: d})
 		}
 		vol := g.id()
-		s.add(d, sup, "sup", "", station.VolunteerRegistered{VolunteerID: vol, Person: station.VolunteerPerson{Name: Secrets[0]}, RegisteredOn: d})
+		s.add(d, sup, "sup", "", station.VolunteerRegistered{VolunteerID: vol, Person: station.VolunteerPerson{Name: "志愿者"}, RegisteredOn: d})
 		s.add(d, sup, "sup", "", station.VolunteerTeamFormed{TeamID: g.id(), Name: "志愿服务队", FormedOn: d, Members: []uuid.UUID{vol}})
 		for m := range 12 {
 			day := d.AddDays(15 + 30*m)
