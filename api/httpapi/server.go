@@ -19,6 +19,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"casework/api/service"
+	"casework/api/views"
 )
 
 // maxBody bounds a request body.
@@ -34,6 +35,8 @@ type Config struct {
 	Ready func() error
 	// Metrics serves /metrics; nil leaves the route out.
 	Metrics http.Handler
+	// Views serves /api/v1/views/...; nil answers 503 there.
+	Views *views.Service
 }
 
 // Server is the HTTP API.
@@ -109,6 +112,7 @@ func (s *Server) routes() []route {
 	rs = append(rs, s.orgRoutes()...)
 	rs = append(rs, s.privacyRoutes()...)
 	rs = append(rs, s.auditRoutes()...)
+	rs = append(rs, s.viewRoutes()...)
 	return rs
 }
 

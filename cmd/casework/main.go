@@ -34,7 +34,8 @@ func newRootCmd(getenv func(string) (string, bool), serve func(context.Context, 
 		SilenceUsage:  true,
 		SilenceErrors: false,
 	}
-	root.AddCommand(newServeCmd(getenv, serve), newClientsCmd(getenv), newKeysCmd(getenv), newAuditCmd(getenv))
+	root.AddCommand(newServeCmd(getenv, serve), newClientsCmd(getenv), newKeysCmd(getenv), newAuditCmd(getenv),
+		newProjectionsCmd(getenv, os.Stdout))
 	return root
 }
 

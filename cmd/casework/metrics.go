@@ -12,6 +12,7 @@ import (
 
 	"casework/eventstore"
 	"casework/eventstore/sqlite"
+	"casework/projections"
 )
 
 // metrics is the node's Prometheus registry: HTTP requests (via
@@ -24,6 +25,9 @@ type metrics struct {
 	appends   *prometheus.HistogramVec
 	conflicts prometheus.Counter
 	retries   prometheus.Counter
+	// projection runner
+	projEvents prometheus.Counter
+	projBatch  prometheus.Histogram
 }
 
 func newMetrics() *metrics {
@@ -47,7 +51,14 @@ func newMetrics() *metrics {
 			Name: "casework_command_retries_total", Help: "Commands decided again on fresh state after a conflict.",
 		}),
 	}
-	m.reg.MustRegister(m.requests, m.duration, m.appends, m.conflicts, m.retries,
+	m.projEvents = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "casework_projection_events_total", Help: "Events applied by the projection runner's live and shadow readers.",
+	})
+	m.projBatch = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name: "casework_projection_batch_seconds", Help: "Duration of a projection batch transaction.",
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+	})
+	m.reg.MustRegister(m.requests, m.duration, m.appends, m.conflicts, m.retries, m.projEvents, m.projBatch,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -104,4 +115,44 @@ func (c *sqliteCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(descCommits, prometheus.CounterValue, float64(s.Commits))
 	ch <- prometheus.MustNewConstMetric(descAppends, prometheus.CounterValue, float64(s.Appends))
 	ch <- prometheus.MustNewConstMetric(descEvents, prometheus.CounterValue, float64(s.Events))
+}
+
+// projectionBatch records one committed batch of the projection runner.
+func (m *metrics) projectionBatch(events int, d time.Duration) {
+	m.projEvents.Add(float64(events))
+	m.projBatch.Observe(d.Seconds())
+}
+
+// watchProjections exports each projection's position and failure.
+func (m *metrics) watchProjections(r *projections.Runner) {
+	m.reg.MustRegister(&projectionCollector{r: r})
+}
+
+var (
+	descProjPosition = prometheus.NewDesc("casework_projection_position", "Global position the projection has applied, by projection and state (serving, building).", []string{"projection", "state"}, nil)
+	descProjFailed   = prometheus.NewDesc("casework_projection_failed_position", "Position of the event a projection stopped on (0 while it runs).", []string{"projection"}, nil)
+)
+
+type projectionCollector struct{ r *projections.Runner }
+
+func (c *projectionCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- descProjPosition
+	ch <- descProjFailed
+}
+
+func (c *projectionCollector) Collect(ch chan<- prometheus.Metric) {
+	for _, s := range c.r.Status() {
+		state := "serving"
+		if s.Building {
+			state = "building"
+		}
+		ch <- prometheus.MustNewConstMetric(descProjPosition, prometheus.GaugeValue, float64(s.Position), s.Name, state)
+		if !s.Building {
+			f := 0.0
+			if s.Failure != nil {
+				f = float64(s.Failure.Position)
+			}
+			ch <- prometheus.MustNewConstMetric(descProjFailed, prometheus.GaugeValue, f, s.Name)
+		}
+	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -13,6 +14,7 @@ import (
 
 	"casework/api/httpapi"
 	"casework/api/service"
+	"casework/api/views"
 	"casework/cmd/casework/internal/demo"
 	"casework/domain/casefile"
 )
@@ -70,7 +72,21 @@ func run(ctx context.Context, cfg Config, stdout, logw io.Writer, listening func
 		svc.Close()
 		log.Info("service closed")
 	}()
-	api, err := httpapi.New(svc, httpapi.Config{Logger: log, Observe: m.Observe, Ready: svc.Ready, Metrics: m.Handler()})
+	pctx, stopProjections := context.WithCancel(context.WithoutCancel(ctx))
+	run, vdb, waitProjections, err := startProjections(pctx, cfg, store, log, m)
+	if err != nil {
+		stopProjections()
+		return err
+	}
+	defer func() {
+		stopProjections()
+		waitProjections()
+		vdb.Close()
+		log.Info("projections stopped")
+	}()
+	ready := func() error { return errors.Join(svc.Ready(), run.Ready()) }
+	api, err := httpapi.New(svc, httpapi.Config{Logger: log, Observe: m.Observe, Ready: ready, Metrics: m.Handler(),
+		Views: views.New(svc, run)})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,174 @@
+// Package audittrail is the read model of every event as an auditor reads
+// it: who (actor, role, org unit), when (recorded and occurred), what
+// (type, stream, revision and a readable summary of the payload's
+// non-sensitive fields), why (reason) and the correlation id; each stream
+// is owned by the org unit it belongs to (a case's station, a contract's
+// bureau, a unit itself), which scopes who may read it.
+package audittrail
+
+import (
+	"bytes"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"casework/domain/contract"
+	"casework/domain/org"
+	"casework/domain/station"
+	"casework/eventstore"
+	"casework/projections"
+)
+
+// Name is the projection's name.
+const Name = "audit"
+
+// Def is the projection's definition.
+func Def() projections.Def {
+	return projections.Def{Name: Name, Version: 1, New: func(t projections.Tables) projections.Projection { return newProjection(t) }}
+}
+
+type projection struct {
+	projections.Base
+	owners *projections.Cache[string, string]
+	fresh  map[string]string
+}
+
+func newProjection(t projections.Tables) *projection {
+	p := &projection{owners: projections.NewCache[string, string](100_000), fresh: map[string]string{}}
+	p.T = t
+	return p
+}
+
+func (p *projection) Schema() []string {
+	e, s := p.T.Name("events"), p.T.Name("streams")
+	return []string{
+		`CREATE TABLE IF NOT EXISTS ` + e + ` (position INTEGER PRIMARY KEY, stream TEXT NOT NULL, revision INTEGER NOT NULL,
+			type TEXT NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL, org_unit TEXT NOT NULL, owner_unit TEXT NOT NULL,
+			recorded_at INTEGER NOT NULL, occurred_at INTEGER NOT NULL, reason TEXT NOT NULL, correlation_id TEXT NOT NULL,
+			summary TEXT NOT NULL)`,
+		`CREATE INDEX IF NOT EXISTS ` + e + `_owner ON ` + e + ` (owner_unit, position)`,
+		`CREATE INDEX IF NOT EXISTS ` + e + `_actor ON ` + e + ` (actor, position)`,
+		`CREATE INDEX IF NOT EXISTS ` + e + `_stream ON ` + e + ` (stream, position)`,
+		`CREATE TABLE IF NOT EXISTS ` + s + ` (stream TEXT PRIMARY KEY, owner_unit TEXT NOT NULL) WITHOUT ROWID`,
+	}
+}
+
+func (p *projection) Apply(ev *projections.Event) error {
+	owner, err := p.owner(ev)
+	if err != nil {
+		return err
+	}
+	m := ev.Metadata
+	return p.Exec(`INSERT INTO `+p.T.Name("events")+` (position, stream, revision, type, actor, role, org_unit, owner_unit,
+		recorded_at, occurred_at, reason, correlation_id, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		ev.Position, ev.Stream, ev.Revision, ev.Type, m.Actor, m.Role, m.OrgUnit, owner,
+		ev.RecordedAt.UnixNano(), m.OccurredAt.UnixNano(), m.Reason, m.CorrelationID, Summary(ev.Type, ev.Data))
+}
+
+// owner finds the org unit a stream belongs to, from its first event.
+func (p *projection) owner(ev *projections.Event) (string, error) {
+	if o, ok := p.owners.Get(ev.Stream); ok {
+		return *o, nil
+	}
+	var o string
+	err := p.QueryRow(`SELECT owner_unit FROM `+p.T.Name("streams")+` WHERE stream = ?`, ev.Stream).Scan(&o)
+	switch {
+	case err == nil:
+	case errors.Is(err, sql.ErrNoRows):
+		o = ownerOf(ev)
+		p.fresh[ev.Stream] = o
+	default:
+		return "", err
+	}
+	p.owners.Put(ev.Stream, &o)
+	return o, nil
+}
+
+// ownerOf reads the owning unit from a stream's first event: the stream's
+// own id for stations and org units, else the payload's station or bureau,
+// else the actor's org unit.
+func ownerOf(ev *projections.Event) string {
+	_, id, _ := strings.Cut(ev.Stream, "-")
+	switch eventstore.Category(ev.Stream) {
+	case station.Category, org.Category:
+		return id
+	case contract.Category:
+		var c struct {
+			BureauUnit string `json:"bureau_unit"`
+		}
+		if json.Unmarshal(ev.Data, &c) == nil && c.BureauUnit != "" {
+			return c.BureauUnit
+		}
+	}
+	var f struct {
+		StationID string `json:"station_id"`
+		OrgUnit   string `json:"org_unit"`
+		From      struct {
+			StationID string `json:"station_id"`
+		} `json:"from"`
+	}
+	if json.Unmarshal(ev.Data, &f) == nil {
+		for _, u := range []string{f.StationID, f.From.StationID, f.OrgUnit} {
+			if u != "" {
+				return u
+			}
+		}
+	}
+	return ev.Metadata.OrgUnit
+}
+
+func (p *projection) Flush() error {
+	for s, o := range p.fresh {
+		if err := p.Exec(`INSERT OR REPLACE INTO `+p.T.Name("streams")+` (stream, owner_unit) VALUES (?, ?)`, s, o); err != nil {
+			return err
+		}
+	}
+	clear(p.fresh)
+	return p.owners.Dirty(func(string, *string) error { return nil })
+}
+
+func (p *projection) Reset() {
+	clear(p.fresh)
+	p.owners.Reset()
+}
+
+// Summary is a one-line reading of an event: its type and the top-level
+// scalar fields of its (already stripped) payload, in name order, cut at
+// 240 bytes.
+func Summary(typ string, data []byte) string {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(data, &m) != nil {
+		return typ
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	b.WriteString(typ)
+	sep := ": "
+	for _, k := range keys {
+		v := bytes.TrimSpace(m[k])
+		if len(v) == 0 || v[0] == '{' || v[0] == '[' || string(v) == "null" || string(v) == `""` {
+			continue
+		}
+		var s any
+		if json.Unmarshal(v, &s) != nil {
+			continue
+		}
+		fmt.Fprintf(&b, "%s%s=%v", sep, k, s)
+		sep = ", "
+		if b.Len() > 240 {
+			break
+		}
+	}
+	out := b.String()
+	if len(out) > 240 {
+		out = strings.ToValidUTF8(out[:240], "") + "…"
+	}
+	return out
+}

@@ -1,0 +1,90 @@
+package audittrail
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"casework/projections"
+	"casework/projections/viewq"
+)
+
+// Filter selects events of streams owned in Scope; the other fields narrow
+// when set. From and To bound the recording time (To exclusive).
+type Filter struct {
+	Scope   viewq.Scope
+	Actor   string
+	Stream  string
+	Type    string
+	OrgUnit string // the owning unit
+	From    time.Time
+	To      time.Time
+	Sort    string
+	Page    viewq.Page
+}
+
+// Entry is one event of the trail.
+type Entry struct {
+	Position      uint64    `json:"position"`
+	Stream        string    `json:"stream"`
+	Revision      uint64    `json:"revision"`
+	Type          string    `json:"type"`
+	Actor         string    `json:"actor"`
+	Role          string    `json:"role"`
+	OrgUnit       string    `json:"org_unit"`
+	OwnerUnit     string    `json:"owner_unit"`
+	RecordedAt    time.Time `json:"recorded_at"`
+	OccurredAt    time.Time `json:"occurred_at"`
+	Reason        string    `json:"reason,omitempty"`
+	CorrelationID string    `json:"correlation_id,omitempty"`
+	Summary       string    `json:"summary"`
+}
+
+var sorts = map[string]string{"position": "position", "recorded_at": "recorded_at", "occurred_at": "occurred_at", "type": "type", "actor": "actor"}
+
+// List returns the entries f selects, one page, and how many there are.
+// Errors: *viewq.SortError; database errors.
+func List(ctx context.Context, db *sql.DB, t projections.Tables, f Filter) ([]Entry, int, error) {
+	order, err := viewq.OrderBy(f.Sort, sorts, "-position", "position")
+	if err != nil {
+		return nil, 0, err
+	}
+	var w viewq.Where
+	c, args := f.Scope.Clause("owner_unit")
+	w.Add(c, args...)
+	for col, v := range map[string]string{"actor": f.Actor, "stream": f.Stream, "type": f.Type, "owner_unit": f.OrgUnit} {
+		if v != "" {
+			w.Add(col+" = ?", v)
+		}
+	}
+	if !f.From.IsZero() {
+		w.Add("recorded_at >= ?", f.From.UnixNano())
+	}
+	if !f.To.IsZero() {
+		w.Add("recorded_at < ?", f.To.UnixNano())
+	}
+	tbl := t.Name("events")
+	var total int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM `+tbl+w.SQL(), w.Args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	lim, largs := f.Page.Clause()
+	rows, err := db.QueryContext(ctx, `SELECT position, stream, revision, type, actor, role, org_unit, owner_unit, recorded_at,
+		occurred_at, reason, correlation_id, summary FROM `+tbl+w.SQL()+order+lim, append(w.Args, largs...)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	out := []Entry{}
+	for rows.Next() {
+		var e Entry
+		var rec, occ int64
+		if err := rows.Scan(&e.Position, &e.Stream, &e.Revision, &e.Type, &e.Actor, &e.Role, &e.OrgUnit, &e.OwnerUnit, &rec, &occ,
+			&e.Reason, &e.CorrelationID, &e.Summary); err != nil {
+			return nil, 0, err
+		}
+		e.RecordedAt, e.OccurredAt = time.Unix(0, rec).UTC(), time.Unix(0, occ).UTC()
+		out = append(out, e)
+	}
+	return out, total, rows.Err()
+}

@@ -1,0 +1,227 @@
+// Package caseload is the caseload read model: one row per case (station,
+// worker, stage, domain, review and follow-up dates, pending approvals)
+// and one per referral (status, sides, due date), from which the views
+// count open cases per worker, station, county and city, list overdue
+// reviews and follow-ups, pending approvals and pending referrals.
+//
+// Rows are derived with the domain's own fold (casefile.State,
+// referral.State); the folded case is kept without its client and
+// household, whose fields are stripped anyway.
+package caseload
+
+import (
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"casework/domain/casefile"
+	"casework/domain/referral"
+	"casework/domain/value"
+	"casework/eventstore"
+	"casework/projections"
+)
+
+// Name is the projection's name.
+const Name = "caseload"
+
+// Def is the projection's definition.
+func Def() projections.Def {
+	return projections.Def{Name: Name, Version: 1, New: func(t projections.Tables) projections.Projection { return newProjection(t) }}
+}
+
+type projection struct {
+	projections.Base
+	cases     *projections.Cache[string, casefile.State]
+	referrals *projections.Cache[string, referralRow]
+}
+
+func newProjection(t projections.Tables) *projection {
+	p := &projection{cases: projections.NewCache[string, casefile.State](50_000),
+		referrals: projections.NewCache[string, referralRow](20_000)}
+	p.T = t
+	return p
+}
+
+func (p *projection) Schema() []string {
+	c, r := p.T.Name("cases"), p.T.Name("referrals")
+	return []string{
+		`CREATE TABLE IF NOT EXISTS ` + c + ` (
+			case_id TEXT PRIMARY KEY, station_id TEXT NOT NULL, worker_id TEXT NOT NULL, domain TEXT NOT NULL,
+			stage TEXT NOT NULL, active INTEGER NOT NULL, opened_on TEXT NOT NULL, closed_on TEXT NOT NULL,
+			next_review TEXT NOT NULL, next_follow_up TEXT NOT NULL, risk_level TEXT NOT NULL,
+			pending TEXT NOT NULL, services INTEGER NOT NULL, revision INTEGER NOT NULL, state BLOB NOT NULL)`,
+		`CREATE INDEX IF NOT EXISTS ` + c + `_station ON ` + c + ` (station_id, active, stage)`,
+		`CREATE INDEX IF NOT EXISTS ` + c + `_worker ON ` + c + ` (worker_id, active)`,
+		`CREATE TABLE IF NOT EXISTS ` + r + ` (
+			referral_id TEXT PRIMARY KEY, case_id TEXT NOT NULL, from_station TEXT NOT NULL, from_worker TEXT NOT NULL,
+			to_agency TEXT NOT NULL, domain TEXT NOT NULL, priority TEXT NOT NULL, status TEXT NOT NULL,
+			held_from TEXT NOT NULL, final INTEGER NOT NULL, requested_on TEXT NOT NULL, due_date TEXT NOT NULL,
+			changed_on TEXT NOT NULL)`,
+		`CREATE INDEX IF NOT EXISTS ` + r + `_station ON ` + r + ` (from_station, final)`,
+	}
+}
+
+// referralRow is what the view keeps of a referral: the columns, and the
+// status the domain's fold needs to apply the next transition.
+type referralRow struct {
+	ID, CaseID, FromStation, FromWorker, ToAgency, Domain, Priority string
+	Status, HeldFrom                                                referral.Status
+	RequestedOn, DueDate, ChangedOn                                 value.Date
+}
+
+func (p *projection) Apply(ev *projections.Event) error {
+	switch eventstore.Category(ev.Stream) {
+	case casefile.Category:
+		return p.applyCase(ev)
+	case referral.Category:
+		return p.applyReferral(ev)
+	}
+	return nil
+}
+
+func (p *projection) applyCase(ev *projections.Event) error {
+	de, err := ev.Domain()
+	if err != nil {
+		return err
+	}
+	st, err := p.caseState(ev.Stream)
+	if err != nil {
+		return err
+	}
+	st.Apply(de)
+	// Not needed by any view, and personal even when stripped.
+	st.Client, st.Household, st.Eligibility = casefile.Client{}, casefile.Household{}, casefile.Eligibility{}
+	p.cases.Put(ev.Stream, st)
+	return nil
+}
+
+func (p *projection) caseState(stream string) (*casefile.State, error) {
+	if st, ok := p.cases.Get(stream); ok {
+		return st, nil
+	}
+	st := &casefile.State{}
+	var blob []byte
+	err := p.QueryRow(`SELECT state FROM `+p.T.Name("cases")+` WHERE case_id = ?`, streamID(stream)).Scan(&blob)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return st, nil
+	case err != nil:
+		return nil, err
+	}
+	if err := json.Unmarshal(blob, &storedCase{State: st}); err != nil {
+		return nil, fmt.Errorf("stored state of %s: %w", stream, err)
+	}
+	return st, nil
+}
+
+// storedCase is the folded case as the read model keeps it: the client,
+// household and eligibility (whose personal values are stripped anyway)
+// are left out altogether, shadowed by these always-nil fields.
+type storedCase struct {
+	*casefile.State
+	Client      *struct{} `json:",omitempty"`
+	Household   *struct{} `json:",omitempty"`
+	Eligibility *struct{} `json:",omitempty"`
+}
+
+func (p *projection) applyReferral(ev *projections.Event) error {
+	de, err := ev.Domain()
+	if err != nil {
+		return err
+	}
+	row, err := p.referralRow(ev.Stream)
+	if err != nil {
+		return err
+	}
+	// The domain's fold decides the status; the row keeps what it needs.
+	st := referral.State{Exists: row.ID != "", Status: row.Status, HeldFrom: row.HeldFrom}
+	st.Apply(de)
+	if req, ok := de.Payload.(referral.Requested); ok {
+		row = &referralRow{ID: req.ReferralID.String(), CaseID: req.CaseID.String(), FromStation: req.From.StationID,
+			FromWorker: req.From.WorkerID, ToAgency: req.To.AgencyID, Domain: string(req.ServiceDomain),
+			Priority: string(req.Priority), DueDate: req.DueDate, RequestedOn: value.DateOf(ev.Metadata.OccurredAt)}
+	}
+	if row.ID == "" {
+		return nil
+	}
+	row.Status, row.HeldFrom = st.Status, st.HeldFrom
+	row.ChangedOn = value.DateOf(ev.Metadata.OccurredAt)
+	p.referrals.Put(ev.Stream, row)
+	return nil
+}
+
+func (p *projection) referralRow(stream string) (*referralRow, error) {
+	if r, ok := p.referrals.Get(stream); ok {
+		c := *r
+		return &c, nil
+	}
+	r := &referralRow{}
+	var req, due, changed string
+	err := p.QueryRow(`SELECT referral_id, case_id, from_station, from_worker, to_agency, domain, priority, status, held_from, requested_on, due_date, changed_on FROM `+
+		p.T.Name("referrals")+` WHERE referral_id = ?`, streamID(stream)).
+		Scan(&r.ID, &r.CaseID, &r.FromStation, &r.FromWorker, &r.ToAgency, &r.Domain, &r.Priority, &r.Status, &r.HeldFrom, &req, &due, &changed)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return r, nil
+	case err != nil:
+		return nil, err
+	}
+	r.RequestedOn, r.DueDate, r.ChangedOn = parseDate(req), parseDate(due), parseDate(changed)
+	return r, nil
+}
+
+func (p *projection) Flush() error {
+	err := p.cases.Dirty(func(stream string, st *casefile.State) error {
+		if !st.Exists {
+			return nil
+		}
+		blob, err := json.Marshal(storedCase{State: st})
+		if err != nil {
+			return err
+		}
+		return p.Exec(`INSERT OR REPLACE INTO `+p.T.Name("cases")+` (case_id, station_id, worker_id, domain, stage, active,
+			opened_on, closed_on, next_review, next_follow_up, risk_level, pending, services, revision, state)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			streamID(stream), st.StationID, st.WorkerID, string(st.Domain), st.Stage(), st.Active(),
+			st.OpenedOn.String(), st.ClosedOn.String(), st.NextReviewDate.String(), st.NextFollowUp.String(),
+			st.RiskLevel, pending(st), st.ServicesDelivered, st.Version-1, blob)
+	})
+	if err != nil {
+		return err
+	}
+	return p.referrals.Dirty(func(_ string, r *referralRow) error {
+		return p.Exec(`INSERT OR REPLACE INTO `+p.T.Name("referrals")+` (referral_id, case_id, from_station, from_worker,
+			to_agency, domain, priority, status, held_from, final, requested_on, due_date, changed_on)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			r.ID, r.CaseID, r.FromStation, r.FromWorker, r.ToAgency, r.Domain, r.Priority, string(r.Status),
+			string(r.HeldFrom), r.Status.Final(), r.RequestedOn.String(), r.DueDate.String(), r.ChangedOn.String())
+	})
+}
+
+func (p *projection) Reset() {
+	p.cases.Reset()
+	p.referrals.Reset()
+}
+
+// pending lists the subjects awaiting a supervisor's decision.
+func pending(st *casefile.State) string {
+	var out []string
+	for _, s := range []string{casefile.SubjectAssessment, casefile.SubjectPlan, casefile.SubjectClosure} {
+		if st.Approval(s).Status == casefile.StatusPending {
+			out = append(out, s)
+		}
+	}
+	return strings.Join(out, ",")
+}
+
+func streamID(stream string) string {
+	_, id, _ := strings.Cut(stream, "-")
+	return id
+}
+
+func parseDate(s string) value.Date {
+	d, _ := value.ParseDate(s)
+	return d
+}
