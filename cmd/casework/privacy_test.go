@@ -199,8 +199,7 @@ func TestServe_DemoDataDir_NoPlaintextPersonalData(t *testing.T) {
 			defer logf.Close()
 			cfg := demoConfig(dir)
 			cfg.CryptoSuite, cfg.LogLevel, cfg.LogFormat = suite, "debug", "json"
-			n := startNodeLog(t, cfg, logf)
-			worker := login(t, n, "worker")
+			n := startNodeLog(t, cfg, logf) // seeds the demo
 			n.stop(t)
 
 			values, cases := plainValues(t, dir)
@@ -218,7 +217,7 @@ func TestServe_DemoDataDir_NoPlaintextPersonalData(t *testing.T) {
 			}
 
 			n = startNodeLog(t, cfg, logf)
-			worker = login(t, n, "worker")
+			worker := login(t, n, "worker")
 			shown := 0
 			for _, id := range cases {
 				code, body := n.do(t, http.MethodGet, "/api/v1/cases/"+id.String(), worker, nil)
