@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"casework/api/service"
 	"casework/api/views"
 	"casework/domain/value"
 	"casework/projections/viewq"
@@ -19,15 +21,15 @@ import (
 func (s *Server) viewRoutes() []route {
 	get := func(path string, h echo.HandlerFunc) route { return route{method: http.MethodGet, path: path, h: h} }
 	return []route{
-		get("/api/v1/views/caseloads", s.viewCaseloads),
-		get("/api/v1/views/caseloads/cases", s.viewCases),
-		get("/api/v1/views/caseloads/approvals", s.viewApprovals),
-		get("/api/v1/views/caseloads/referrals", s.viewReferrals),
-		get("/api/v1/views/contract-cycles", s.viewContractCycles),
-		get("/api/v1/views/compliance", s.viewCompliance),
-		get("/api/v1/views/compliance/summary", s.viewComplianceSummary),
-		get("/api/v1/views/audit/events", s.viewAudit),
-		get("/api/v1/views/rollups", s.viewRollups),
+		get("/api/v1/views/caseloads", viewHandler(s, "caseloads", caseloadQuery, (*views.Service).Caseloads)),
+		get("/api/v1/views/caseloads/cases", viewHandler(s, "cases", caseQuery, (*views.Service).Cases)),
+		get("/api/v1/views/caseloads/approvals", viewHandler(s, "approvals", approvalQuery, (*views.Service).Cases)),
+		get("/api/v1/views/caseloads/referrals", viewHandler(s, "referrals", referralQuery, (*views.Service).PendingReferrals)),
+		get("/api/v1/views/contract-cycles", viewHandler(s, "contract-cycles", cycleQuery, (*views.Service).ContractCycles)),
+		get("/api/v1/views/compliance", viewHandler(s, "compliance", complianceQuery, (*views.Service).Compliance)),
+		get("/api/v1/views/compliance/summary", viewHandler(s, "compliance-summary", complianceQuery, (*views.Service).ComplianceSummary)),
+		get("/api/v1/views/audit/events", viewHandler(s, "audit", auditQuery, (*views.Service).AuditTrail)),
+		get("/api/v1/views/rollups", viewHandler(s, "rollups", rollupQuery, (*views.Service).Rollups)),
 	}
 }
 
@@ -157,99 +159,63 @@ func cell(v reflect.Value) string {
 	return string(b)
 }
 
-func (s *Server) viewCaseloads(c echo.Context) error {
-	v, err := s.viewsOr503(c)
-	if err != nil {
-		return err
+// viewHandler is the shape of every view: the views (or 503), the common
+// parameters, the view's own parameters, one call, render as JSON or CSV.
+func viewHandler[Q, T any](s *Server, name string, parse func(c echo.Context, cm views.Common) (Q, error),
+	run func(v *views.Service, ctx context.Context, p service.Principal, q Q) (views.Page[T], error)) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		v, err := s.viewsOr503(c)
+		if err != nil {
+			return err
+		}
+		cm, err := commonParams(c)
+		if err != nil {
+			return err
+		}
+		q, err := parse(c, cm)
+		if err != nil {
+			return err
+		}
+		p, err := run(v, c.Request().Context(), principal(c), q)
+		return renderView(c, name, p, err)
 	}
-	cm, err := commonParams(c)
-	if err != nil {
-		return err
-	}
-	p, err := v.Caseloads(c.Request().Context(), principal(c), views.CaseloadQuery{Common: cm, GroupBy: c.QueryParam("group_by"),
-		StationID: c.QueryParam("station_id"), Domain: c.QueryParam("domain"), Stage: c.QueryParam("stage")})
-	return renderView(c, "caseloads", p, err)
 }
 
-func (s *Server) caseQuery(c echo.Context) (views.CaseQuery, error) {
-	cm, err := commonParams(c)
-	if err != nil {
-		return views.CaseQuery{}, err
-	}
-	q := views.CaseQuery{Common: cm, StationID: c.QueryParam("station_id"), WorkerID: c.QueryParam("worker_id"),
+func caseloadQuery(c echo.Context, cm views.Common) (views.CaseloadQuery, error) {
+	return views.CaseloadQuery{Common: cm, GroupBy: c.QueryParam("group_by"),
+		StationID: c.QueryParam("station_id"), Domain: c.QueryParam("domain"), Stage: c.QueryParam("stage")}, nil
+}
+
+func caseQuery(c echo.Context, cm views.Common) (views.CaseQuery, error) {
+	return views.CaseQuery{Common: cm, StationID: c.QueryParam("station_id"), WorkerID: c.QueryParam("worker_id"),
 		Stage: c.QueryParam("stage"), Domain: c.QueryParam("domain"), Overdue: c.QueryParam("overdue"),
-		PendingApproval: c.QueryParam("pending_approval") == "true", Closed: c.QueryParam("include_closed") == "true"}
-	return q, nil
+		PendingApproval: c.QueryParam("pending_approval") == "true", Closed: c.QueryParam("include_closed") == "true"}, nil
 }
 
-func (s *Server) viewCases(c echo.Context) error {
-	v, err := s.viewsOr503(c)
-	if err != nil {
-		return err
-	}
-	q, err := s.caseQuery(c)
-	if err != nil {
-		return err
-	}
-	p, err := v.Cases(c.Request().Context(), principal(c), q)
-	return renderView(c, "cases", p, err)
-}
-
-func (s *Server) viewApprovals(c echo.Context) error {
-	v, err := s.viewsOr503(c)
-	if err != nil {
-		return err
-	}
-	q, err := s.caseQuery(c)
-	if err != nil {
-		return err
-	}
+func approvalQuery(c echo.Context, cm views.Common) (views.CaseQuery, error) {
+	q, err := caseQuery(c, cm)
 	q.PendingApproval = true
-	p, err := v.Cases(c.Request().Context(), principal(c), q)
-	return renderView(c, "approvals", p, err)
+	return q, err
 }
 
-func (s *Server) viewReferrals(c echo.Context) error {
-	v, err := s.viewsOr503(c)
-	if err != nil {
-		return err
-	}
-	cm, err := commonParams(c)
-	if err != nil {
-		return err
-	}
+func referralQuery(c echo.Context, cm views.Common) (views.ReferralQuery, error) {
 	q := views.ReferralQuery{Common: cm, Reason: c.QueryParam("reason")}
 	if d := c.QueryParam("not_accepted_days"); d != "" {
 		n, err := strconv.Atoi(d)
 		if err != nil || n < 0 || n > 365 {
-			return newProblem(c, pkValidation, "not_accepted_days must be 0 to 365",
+			return q, newProblem(c, pkValidation, "not_accepted_days must be 0 to 365",
 				ProblemField{Field: "not_accepted_days", Rule: "not_accepted_days.range", Message: "0 to 365"})
 		}
 		q.NotAcceptedDays = n
 	}
-	p, err := v.PendingReferrals(c.Request().Context(), principal(c), q)
-	return renderView(c, "referrals", p, err)
+	return q, nil
 }
 
-func (s *Server) viewContractCycles(c echo.Context) error {
-	v, err := s.viewsOr503(c)
-	if err != nil {
-		return err
-	}
-	cm, err := commonParams(c)
-	if err != nil {
-		return err
-	}
-	p, err := v.ContractCycles(c.Request().Context(), principal(c), views.CycleQuery{Common: cm,
-		ContractID: c.QueryParam("contract_id"), Phase: c.QueryParam("phase")})
-	return renderView(c, "contract-cycles", p, err)
+func cycleQuery(c echo.Context, cm views.Common) (views.CycleQuery, error) {
+	return views.CycleQuery{Common: cm, ContractID: c.QueryParam("contract_id"), Phase: c.QueryParam("phase")}, nil
 }
 
-func (s *Server) complianceQuery(c echo.Context) (views.ComplianceQuery, error) {
-	cm, err := commonParams(c)
-	if err != nil {
-		return views.ComplianceQuery{}, err
-	}
+func complianceQuery(c echo.Context, cm views.Common) (views.ComplianceQuery, error) {
 	_, w, err := complianceParams(c)
 	if err != nil {
 		return views.ComplianceQuery{}, err
@@ -257,41 +223,7 @@ func (s *Server) complianceQuery(c echo.Context) (views.ComplianceQuery, error) 
 	return views.ComplianceQuery{Common: cm, WindowDays: w.Days, Met: c.QueryParam("met")}, nil
 }
 
-func (s *Server) viewCompliance(c echo.Context) error {
-	v, err := s.viewsOr503(c)
-	if err != nil {
-		return err
-	}
-	q, err := s.complianceQuery(c)
-	if err != nil {
-		return err
-	}
-	p, err := v.Compliance(c.Request().Context(), principal(c), q)
-	return renderView(c, "compliance", p, err)
-}
-
-func (s *Server) viewComplianceSummary(c echo.Context) error {
-	v, err := s.viewsOr503(c)
-	if err != nil {
-		return err
-	}
-	q, err := s.complianceQuery(c)
-	if err != nil {
-		return err
-	}
-	p, err := v.ComplianceSummary(c.Request().Context(), principal(c), q)
-	return renderView(c, "compliance-summary", p, err)
-}
-
-func (s *Server) viewAudit(c echo.Context) error {
-	v, err := s.viewsOr503(c)
-	if err != nil {
-		return err
-	}
-	cm, err := commonParams(c)
-	if err != nil {
-		return err
-	}
+func auditQuery(c echo.Context, cm views.Common) (views.AuditQuery, error) {
 	q := views.AuditQuery{Common: cm, Actor: c.QueryParam("actor"), Stream: c.QueryParam("stream"), Type: c.QueryParam("type"),
 		OrgUnit: c.QueryParam("org_unit")}
 	for _, f := range []struct {
@@ -301,25 +233,15 @@ func (s *Server) viewAudit(c echo.Context) error {
 		if s := c.QueryParam(f.name); s != "" {
 			t, err := time.Parse(time.RFC3339Nano, s)
 			if err != nil {
-				return newProblem(c, pkValidation, f.name+" must be an RFC 3339 time",
+				return q, newProblem(c, pkValidation, f.name+" must be an RFC 3339 time",
 					ProblemField{Field: f.name, Rule: f.name + ".format", Message: "an RFC 3339 time"})
 			}
 			*f.dst = t
 		}
 	}
-	p, err := v.AuditTrail(c.Request().Context(), principal(c), q)
-	return renderView(c, "audit", p, err)
+	return q, nil
 }
 
-func (s *Server) viewRollups(c echo.Context) error {
-	v, err := s.viewsOr503(c)
-	if err != nil {
-		return err
-	}
-	cm, err := commonParams(c)
-	if err != nil {
-		return err
-	}
-	p, err := v.Rollups(c.Request().Context(), principal(c), views.RollupQuery{Common: cm, Quarter: c.QueryParam("quarter")})
-	return renderView(c, "rollups", p, err)
+func rollupQuery(c echo.Context, cm views.Common) (views.RollupQuery, error) {
+	return views.RollupQuery{Common: cm, Quarter: c.QueryParam("quarter")}, nil
 }
