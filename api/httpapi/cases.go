@@ -1,10 +1,8 @@
 package httpapi
 
 import (
-	"context"
 	"net/http"
 
-	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
 	"casework/api/service"
@@ -17,32 +15,18 @@ func (s *Server) caseRoutes() []route {
 		post("/api/v1/cases", s.openCase),
 		{method: http.MethodGet, path: "/api/v1/cases/:id", h: getState(s.svc.Case)},
 		{method: http.MethodGet, path: "/api/v1/cases/:id/history", h: getHistory(s.svc.CaseHistory)},
-		post("/api/v1/cases/:id/household-checks", caseCmd(s, s.svc.RecordHouseholdCheck)),
-		post("/api/v1/cases/:id/assessments", caseCmd(s, s.svc.AssessNeeds)),
-		post("/api/v1/cases/:id/plans", caseCmd(s, s.svc.DraftPlan)),
-		post("/api/v1/cases/:id/services", caseCmd(s, s.svc.DeliverService)),
-		post("/api/v1/cases/:id/follow-ups", caseCmd(s, s.svc.RecordFollowUp)),
-		post("/api/v1/cases/:id/reviews", caseCmd(s, s.svc.ReviewCase)),
-		post("/api/v1/cases/:id/approval-requests", caseCmd(s, s.svc.RequestApproval)),
+		post("/api/v1/cases/:id/household-checks", idCmd(s.svc.RecordHouseholdCheck)),
+		post("/api/v1/cases/:id/assessments", idCmd(s.svc.AssessNeeds)),
+		post("/api/v1/cases/:id/plans", idCmd(s.svc.DraftPlan)),
+		post("/api/v1/cases/:id/services", idCmd(s.svc.DeliverService)),
+		post("/api/v1/cases/:id/follow-ups", idCmd(s.svc.RecordFollowUp)),
+		post("/api/v1/cases/:id/reviews", idCmd(s.svc.ReviewCase)),
+		post("/api/v1/cases/:id/approval-requests", idCmd(s.svc.RequestApproval)),
 		post("/api/v1/cases/:id/approvals", s.decideApproval),
-		post("/api/v1/cases/:id/closure", caseCmd(s, s.svc.CloseCase)),
-		post("/api/v1/cases/:id/reopen", caseCmd(s, s.svc.ReopenCase)),
-		post("/api/v1/cases/:id/archive", caseCmd(s, s.svc.ArchiveCase)),
-		post("/api/v1/cases/:id/reassignment", caseCmd(s, s.svc.ReassignCase)),
-	}
-}
-
-// caseCmd adapts a service command on a case to a handler.
-func caseCmd[I any](s *Server, f func(ctx context.Context, p service.Principal, opts service.Options, id uuid.UUID, in I) (service.Result, error)) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		id, err := idParam(c, "id")
-		if err != nil {
-			return err
-		}
-		var in I
-		return runCommand(c, &in, "", func(p service.Principal, opts service.Options) (service.Result, error) {
-			return f(c.Request().Context(), p, opts, id, in)
-		})
+		post("/api/v1/cases/:id/closure", idCmd(s.svc.CloseCase)),
+		post("/api/v1/cases/:id/reopen", idCmd(s.svc.ReopenCase)),
+		post("/api/v1/cases/:id/archive", idCmd(s.svc.ArchiveCase)),
+		post("/api/v1/cases/:id/reassignment", idCmd(s.svc.ReassignCase)),
 	}
 }
 

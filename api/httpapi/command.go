@@ -102,6 +102,21 @@ func runCommand[I any](c echo.Context, in *I, location string, run func(p servic
 	return writeJSON(c, status, commandResponse{ID: res.ID, Revision: res.Revision, Position: res.Position, Events: res.Events})
 }
 
+// idCmd adapts a service command on the record named by :id to a
+// handler.
+func idCmd[I any](f func(ctx context.Context, p service.Principal, opts service.Options, id uuid.UUID, in I) (service.Result, error)) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id, err := idParam(c, "id")
+		if err != nil {
+			return err
+		}
+		var in I
+		return runCommand(c, &in, "", func(p service.Principal, opts service.Options) (service.Result, error) {
+			return f(c.Request().Context(), p, opts, id, in)
+		})
+	}
+}
+
 // idParam parses the path parameter name as a UUID; a malformed one is a
 // resource that cannot exist.
 func idParam(c echo.Context, name string) (uuid.UUID, error) {

@@ -1,10 +1,8 @@
 package httpapi
 
 import (
-	"context"
 	"net/http"
 
-	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
 	"casework/api/service"
@@ -17,32 +15,18 @@ func (s *Server) contractRoutes() []route {
 		post("/api/v1/contracts", s.openProcurement),
 		{method: http.MethodGet, path: "/api/v1/contracts/:id", h: getState(s.svc.Contract)},
 		{method: http.MethodGet, path: "/api/v1/contracts/:id/history", h: getHistory(s.svc.ContractHistory)},
-		post("/api/v1/contracts/:id/award", contractCmd(s.svc.AwardContract)),
-		post("/api/v1/contracts/:id/agreements", contractCmd(s.svc.SignAgreement)),
-		post("/api/v1/contracts/:id/reports", contractCmd(s.svc.SubmitContractReport)),
-		post("/api/v1/contracts/:id/inspections", contractCmd(s.svc.RecordContractInspection)),
-		post("/api/v1/contracts/:id/staffing", contractCmd(s.svc.ChangeContractStaffing)),
-		post("/api/v1/contracts/:id/subcontracts", contractCmd(s.svc.DeclareSubcontract)),
-		post("/api/v1/contracts/:id/budgets", contractCmd(s.svc.BudgetContractFunds)),
-		post("/api/v1/contracts/:id/disbursements", contractCmd(s.svc.DisburseContractFunds)),
-		post("/api/v1/contracts/:id/evaluations", contractCmd(s.svc.EvaluateContract)),
-		post("/api/v1/contracts/:id/renewal", contractCmd(s.svc.RenewContract)),
-		post("/api/v1/contracts/:id/non-renewal", contractCmd(s.svc.DeclineContractRenewal)),
-		post("/api/v1/contracts/:id/termination", contractCmd(s.svc.TerminateContract)),
-	}
-}
-
-// contractCmd adapts a service command on a contract to a handler.
-func contractCmd[I any](f func(ctx context.Context, p service.Principal, opts service.Options, id uuid.UUID, in I) (service.Result, error)) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		id, err := idParam(c, "id")
-		if err != nil {
-			return err
-		}
-		var in I
-		return runCommand(c, &in, "", func(p service.Principal, opts service.Options) (service.Result, error) {
-			return f(c.Request().Context(), p, opts, id, in)
-		})
+		post("/api/v1/contracts/:id/award", idCmd(s.svc.AwardContract)),
+		post("/api/v1/contracts/:id/agreements", idCmd(s.svc.SignAgreement)),
+		post("/api/v1/contracts/:id/reports", idCmd(s.svc.SubmitContractReport)),
+		post("/api/v1/contracts/:id/inspections", idCmd(s.svc.RecordContractInspection)),
+		post("/api/v1/contracts/:id/staffing", idCmd(s.svc.ChangeContractStaffing)),
+		post("/api/v1/contracts/:id/subcontracts", idCmd(s.svc.DeclareSubcontract)),
+		post("/api/v1/contracts/:id/budgets", idCmd(s.svc.BudgetContractFunds)),
+		post("/api/v1/contracts/:id/disbursements", idCmd(s.svc.DisburseContractFunds)),
+		post("/api/v1/contracts/:id/evaluations", idCmd(s.svc.EvaluateContract)),
+		post("/api/v1/contracts/:id/renewal", idCmd(s.svc.RenewContract)),
+		post("/api/v1/contracts/:id/non-renewal", idCmd(s.svc.DeclineContractRenewal)),
+		post("/api/v1/contracts/:id/termination", idCmd(s.svc.TerminateContract)),
 	}
 }
 

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 	"time"
@@ -35,21 +34,6 @@ func (s *Server) stationRoutes() []route {
 		post("/api/v1/stations/:id/activities", idCmd(s.svc.RecordActivity)),
 	}
 	return append(rs, s.projectRoutes()...)
-}
-
-// idCmd adapts a service command on the record named by :id to a
-// handler.
-func idCmd[I any](f func(ctx context.Context, p service.Principal, opts service.Options, id uuid.UUID, in I) (service.Result, error)) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		id, err := idParam(c, "id")
-		if err != nil {
-			return err
-		}
-		var in I
-		return runCommand(c, &in, "", func(p service.Principal, opts service.Options) (service.Result, error) {
-			return f(c.Request().Context(), p, opts, id, in)
-		})
-	}
 }
 
 // registerStationRequest names the org unit whose station record opens.
