@@ -90,7 +90,7 @@ func rewriteNode(t *pathTree, path string, raw json.RawMessage, f visitFunc) (js
 	sc := scanner{in: raw}
 	sc.skipSpace()
 	var out []byte
-	changed, err := sc.value(t, path, f, &out)
+	changed, _, err := sc.value(t, path, f, &out)
 	if err != nil {
 		return nil, false, err
 	}
@@ -191,59 +191,70 @@ func (sc *scanner) skipString() error {
 	return errSyntax
 }
 
+// noPaths is the tree of a member off every path: copied as it is.
+var noPaths = &pathTree{}
+
 // value copies the value at sc.pos to out, rewriting what lies on t.
-// changed reports whether anything was rewritten; until then out is not
-// written, so an untouched document costs no copy.
-func (sc *scanner) value(t *pathTree, path string, f visitFunc, out *[]byte) (changed bool, err error) {
+// changed reports whether anything was rewritten (until then out holds a
+// plain copy); removed, that the value itself was a leaf whose visitor
+// asked for its removal (nothing was written: the caller drops the
+// member, or writes null in an array or map).
+func (sc *scanner) value(t *pathTree, path string, f visitFunc, out *[]byte) (changed, removed bool, err error) {
 	start := sc.pos
 	if t.leaf {
 		raw, err := sc.skip()
 		if err != nil {
-			return false, fmt.Errorf("pii: %s: %w", orRoot(path), err)
+			return false, false, fmt.Errorf("pii: %s: %w", orRoot(path), err)
 		}
 		if isNull(raw) {
 			*out = append(*out, raw...)
-			return false, nil
+			return false, false, nil
 		}
 		nv, err := f(path, raw)
 		if err != nil {
-			return false, err
-		}
-		if nv == nil {
-			nv = json.RawMessage("null") // removal is handled by the caller
+			return false, false, err
 		}
 		*out = append(*out, nv...)
-		return true, nil
+		return true, nv == nil, nil
 	}
 	if sc.pos >= len(sc.in) {
-		return false, fmt.Errorf("pii: %s: %w", orRoot(path), errSyntax)
+		return false, false, fmt.Errorf("pii: %s: %w", orRoot(path), errSyntax)
 	}
-	switch sc.in[sc.pos] {
-	case '{':
-		if t.fields == nil && t.elements == nil {
-			break
-		}
-		return sc.object(t, path, f, out, start)
-	case '[':
-		if t.elements == nil {
-			break
-		}
-		return sc.array(t, path, f, out, start)
+	switch {
+	case sc.in[sc.pos] == '{' && (t.fields != nil || t.elements != nil):
+		changed, err = sc.object(t, path, f, out, start)
+		return changed, false, err
+	case sc.in[sc.pos] == '[' && t.elements != nil:
+		changed, err = sc.array(t, path, f, out, start)
+		return changed, false, err
 	}
 	raw, err := sc.skip()
 	if err != nil {
-		return false, fmt.Errorf("pii: %s: %w", orRoot(path), err)
+		return false, false, fmt.Errorf("pii: %s: %w", orRoot(path), err)
 	}
 	*out = append(*out, raw...)
-	return false, nil
+	return false, false, nil
+}
+
+// separator expects a comma before every member or element but the first.
+func (sc *scanner) separator(first bool, path string) error {
+	if first {
+		return nil
+	}
+	if sc.in[sc.pos] != ',' {
+		return fmt.Errorf("pii: %s: %w", orRoot(path), errSyntax)
+	}
+	sc.pos++
+	sc.skipSpace()
+	return nil
 }
 
 func (sc *scanner) object(t *pathTree, path string, f visitFunc, out *[]byte, start int) (bool, error) {
 	mark := len(*out)
 	*out = append(*out, '{')
 	sc.pos++
-	changed, first, written := false, true, false
-	for {
+	changed, written := false, false
+	for first := true; ; first = false {
 		sc.skipSpace()
 		if sc.pos >= len(sc.in) {
 			return false, fmt.Errorf("pii: %s: %w", orRoot(path), errSyntax)
@@ -252,14 +263,9 @@ func (sc *scanner) object(t *pathTree, path string, f visitFunc, out *[]byte, st
 			sc.pos++
 			break
 		}
-		if !first {
-			if sc.in[sc.pos] != ',' {
-				return false, fmt.Errorf("pii: %s: %w", orRoot(path), errSyntax)
-			}
-			sc.pos++
-			sc.skipSpace()
+		if err := sc.separator(first, path); err != nil {
+			return false, err
 		}
-		first = false
 		keyRaw, err := sc.skip()
 		if err != nil || len(keyRaw) < 2 || keyRaw[0] != '"' {
 			return false, fmt.Errorf("pii: %s: %w", orRoot(path), errSyntax)
@@ -276,15 +282,12 @@ func (sc *scanner) object(t *pathTree, path string, f visitFunc, out *[]byte, st
 		}
 		sc.pos++
 		sc.skipSpace()
-		child := t.fields[key]
-		if t.elements != nil { // a map: every value, under its own key
-			child = t.elements
-		}
-		var p string
+		child, p := t.fields[key], ""
 		switch {
+		case t.elements != nil: // a map: every value, under its own key
+			child, p = t.elements, path+"{}"
 		case child == nil:
-		case t.elements != nil:
-			p = path + "{}"
+			child = noPaths
 		case path == "":
 			p = key
 		default:
@@ -296,46 +299,18 @@ func (sc *scanner) object(t *pathTree, path string, f visitFunc, out *[]byte, st
 		}
 		*out = append(*out, keyRaw...)
 		*out = append(*out, ':')
-		if child == nil {
-			raw, err := sc.skip()
-			if err != nil {
-				return false, fmt.Errorf("pii: %s: %w", orRoot(path), err)
-			}
-			*out = append(*out, raw...)
-			written = true
-			continue
-		}
-		if child.leaf {
-			raw, err := sc.skip()
-			if err != nil {
-				return false, fmt.Errorf("pii: %s: %w", orRoot(p), err)
-			}
-			if isNull(raw) {
-				*out = append(*out, raw...)
-				written = true
-				continue
-			}
-			nv, err := f(p, raw)
-			if err != nil {
-				return false, err
-			}
-			changed = true
-			if nv == nil && t.elements == nil {
-				*out = (*out)[:memberStart] // removed
-				continue
-			}
-			if nv == nil {
-				nv = json.RawMessage("null")
-			}
-			*out = append(*out, nv...)
-			written = true
-			continue
-		}
-		ch, err := sc.value(child, p, f, out)
+		ch, removed, err := sc.value(child, p, f, out)
 		if err != nil {
 			return false, err
 		}
 		changed = changed || ch
+		switch {
+		case removed && t.elements == nil:
+			*out = (*out)[:memberStart]
+			continue
+		case removed:
+			*out = append(*out, "null"...)
+		}
 		written = true
 	}
 	*out = append(*out, '}')
@@ -349,8 +324,8 @@ func (sc *scanner) array(t *pathTree, path string, f visitFunc, out *[]byte, sta
 	mark := len(*out)
 	*out = append(*out, '[')
 	sc.pos++
-	changed, first := false, true
-	for {
+	changed := false
+	for first := true; ; first = false {
 		sc.skipSpace()
 		if sc.pos >= len(sc.in) {
 			return false, fmt.Errorf("pii: %s: %w", orRoot(path), errSyntax)
@@ -359,20 +334,20 @@ func (sc *scanner) array(t *pathTree, path string, f visitFunc, out *[]byte, sta
 			sc.pos++
 			break
 		}
+		if err := sc.separator(first, path); err != nil {
+			return false, err
+		}
 		if !first {
-			if sc.in[sc.pos] != ',' {
-				return false, fmt.Errorf("pii: %s: %w", orRoot(path), errSyntax)
-			}
-			sc.pos++
-			sc.skipSpace()
 			*out = append(*out, ',')
 		}
-		ch, err := sc.value(t.elements, path+"[]", f, out)
+		ch, removed, err := sc.value(t.elements, path+"[]", f, out)
 		if err != nil {
 			return false, err
 		}
+		if removed {
+			*out = append(*out, "null"...)
+		}
 		changed = changed || ch
-		first = false
 	}
 	*out = append(*out, ']')
 	if !changed {
