@@ -234,22 +234,9 @@ func (s *Service) replayProtect(ctx context.Context, v any, redact bool, subject
 	if err != nil {
 		return v
 	}
-	pr := Protection{State: ProtectionNone}
-	erased := false
-	if subject != uuid.Nil {
-		_, erased, _ = s.keys.Forgotten(ctx, subject)
-	}
-	switch {
-	case erased:
-		_, fields, _ := pii.EraseAll(plain, pathsOf(v))
-		pr = Protection{State: ProtectionErased, Fields: fields}
-	default:
-		if fields, _ := pii.Present(plain, pathsOf(v)); len(fields) > 0 {
-			pr = Protection{State: ProtectionShown, Fields: fields}
-			if redact {
-				pr.State = ProtectionRedacted
-			}
-		}
+	pr, err := s.protection(ctx, subject, plain, pathsOf(v), !redact)
+	if err != nil {
+		return v
 	}
 	switch x := v.(type) {
 	case CaseView:

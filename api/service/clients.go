@@ -111,8 +111,7 @@ func (s *Service) watchForgotten(ctx context.Context) {
 			after = ev.Position
 			switch ev.Type {
 			case casefile.EventCaseOpened:
-				de, err := toDomain(s.reg, &eventstore.RecordedEvent{Type: ev.Type, Metadata: ev.Metadata, Stream: ev.Stream,
-					Data: stripped(s.sealer, &ev)})
+				de, err := decodeEvent(s.reg, &ev, stripped(s.sealer, &ev))
 				if err != nil {
 					s.log.Error("client watcher", "stream", ev.Stream, "err", err)
 					continue

@@ -107,9 +107,10 @@ func (s *Service) history(ctx context.Context, p Principal, stream string, pg Pa
 func (s *Service) entry(ctx context.Context, p Principal, ev *eventstore.RecordedEvent) (HistoryEntry, error) {
 	data := ev.Data
 	schema := ev.Metadata.Schema
-	paths := s.sealer.Sensitive(ev.Type)
+	def, ok := s.reg.Def(ev.Type)
+	old := ok && schema >= 1 && schema < def.Schema
 	var prot *Protection
-	if len(paths) > 0 {
+	if paths := s.sealer.Sensitive(ev.Type); len(paths) > 0 {
 		mode := pii.Redacted
 		if mayReadSensitive(p) {
 			mode = pii.Display
@@ -129,15 +130,15 @@ func (s *Service) entry(ctx context.Context, p Principal, ev *eventstore.Recorde
 		default:
 			prot.State = ProtectionShown
 		}
-		if prot.State != ProtectionShown && prot.State != ProtectionNone {
-			// Markers do not decode into typed fields: upcast without
-			// the values.
+		if old && (prot.State == ProtectionErased || prot.State == ProtectionRedacted) {
+			// Markers do not decode into typed fields: an old schema is
+			// upcast without the values.
 			if data, err = pii.Strip(ev.Data, paths); err != nil {
 				return HistoryEntry{}, err
 			}
 		}
 	}
-	if def, ok := s.reg.Def(ev.Type); ok && schema < def.Schema && schema >= 1 {
+	if old {
 		p, err := s.reg.Decode(ev.Type, schema, data)
 		if err != nil {
 			return HistoryEntry{}, err
@@ -146,16 +147,6 @@ func (s *Service) entry(ctx context.Context, p Principal, ev *eventstore.Recorde
 			return HistoryEntry{}, err
 		}
 		schema = def.Schema
-	}
-	if prot != nil && (prot.State == ProtectionRedacted || prot.State == ProtectionErased) {
-		if schema == ev.Metadata.Schema || ev.Metadata.Schema == 0 {
-			// Current schema: mark the values where they were.
-			o, err := s.sealer.Open(ctx, ev, pii.Redacted)
-			if err != nil {
-				return HistoryEntry{}, err
-			}
-			data = o.Data
-		}
 	}
 	m := ev.Metadata
 	return HistoryEntry{

@@ -97,6 +97,19 @@ func init() {
 // read was written to the access log.
 // Errors: the access log could not be written (the read must fail).
 func (s *Service) protect(ctx context.Context, p Principal, subject uuid.UUID, stream string, plain []byte, paths []string) (Protection, error) {
+	pr, err := s.protection(ctx, subject, plain, paths, mayReadSensitive(p))
+	if err != nil || pr.State != ProtectionShown {
+		return pr, err
+	}
+	if err := s.recordRead(ctx, p, subject, stream, pr.Fields); err != nil {
+		return Protection{}, err
+	}
+	return pr, nil
+}
+
+// protection is protect without the access log: what a reader who may
+// (show) or may not see the fields gets of plain.
+func (s *Service) protection(ctx context.Context, subject uuid.UUID, plain []byte, paths []string, show bool) (Protection, error) {
 	if subject != uuid.Nil {
 		_, forgotten, err := s.keys.Forgotten(ctx, subject)
 		if err != nil {
@@ -112,17 +125,13 @@ func (s *Service) protect(ctx context.Context, p Principal, subject uuid.UUID, s
 		}
 	}
 	fields, err := pii.Present(plain, paths)
-	if err != nil {
+	switch {
+	case err != nil:
 		return Protection{}, err
-	}
-	if len(fields) == 0 {
+	case len(fields) == 0:
 		return Protection{State: ProtectionNone}, nil
-	}
-	if !mayReadSensitive(p) {
+	case !show:
 		return Protection{State: ProtectionRedacted, Fields: fields}, nil
-	}
-	if err := s.recordRead(ctx, p, subject, stream, fields); err != nil {
-		return Protection{}, err
 	}
 	return Protection{State: ProtectionShown, Fields: fields}, nil
 }
