@@ -20,9 +20,7 @@ import (
 	"casework/api/service"
 	"casework/domain/contract"
 	"casework/eventstore"
-	"casework/eventstore/kurrentdb"
 	"casework/eventstore/pii"
-	"casework/eventstore/sqlite"
 )
 
 // Exit statuses of the binary.
@@ -88,24 +86,9 @@ type auditOpener func(ctx context.Context) (*service.Service, func(), error)
 // tampered file must still open, to be reported) and a service over it.
 // The SQLite file must exist: an audit never creates a store.
 func openAudit(ctx context.Context, cfg Config) (*service.Service, func(), error) {
-	var store eventstore.Store
-	switch cfg.Store {
-	case storeKurrentDB:
-		st, err := kurrentdb.Open(ctx, kurrentdb.Options{URL: cfg.KurrentDBURL})
-		if err != nil {
-			return nil, nil, err
-		}
-		store = st
-	default:
-		path := filepath.Join(cfg.Data, "events.db")
-		if _, err := os.Stat(path); err != nil {
-			return nil, nil, fmt.Errorf("no event store at %s: %w", path, err)
-		}
-		st, err := sqlite.Open(ctx, path, sqlite.Options{Verify: sqlite.VerifyNone, KnownHashes: []eventstore.ChainHash{pii.SM3}})
-		if err != nil {
-			return nil, nil, err
-		}
-		store = st
+	store, err := openExistingStore(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
 	}
 	// The service issues no token here; a throwaway key satisfies it.
 	key := make([]byte, 32)

@@ -35,6 +35,38 @@ func (c Config) masterKeyFile() string {
 	return filepath.Join(c.Data, "master.key")
 }
 
+// openStore opens the configured event store. A SQLite file is created
+// with opts.Hash when it does not exist, and read under either suite's
+// chain hash; m, when not nil, watches it.
+func openStore(ctx context.Context, cfg Config, log *slog.Logger, m *metrics, opts sqlite.Options) (eventstore.Store, error) {
+	if cfg.Store == storeKurrentDB {
+		return kurrentdb.Open(ctx, kurrentdb.Options{URL: cfg.KurrentDBURL, Logger: log.With("component", "kurrentdb")})
+	}
+	opts.KnownHashes = append(opts.KnownHashes, pii.SM3)
+	opts.Logger = log.With("component", "sqlite")
+	st, err := sqlite.Open(ctx, filepath.Join(cfg.Data, "events.db"), opts)
+	if err != nil {
+		return nil, err
+	}
+	if m != nil {
+		m.watchSQLite(st)
+	}
+	return st, nil
+}
+
+// openExistingStore opens the store for a command that only reads it
+// (audit, projections): a SQLite file must exist, and is not verified on
+// open, so that a tampered file still opens to be reported.
+func openExistingStore(ctx context.Context, cfg Config) (eventstore.Store, error) {
+	if cfg.Store != storeKurrentDB {
+		path := filepath.Join(cfg.Data, "events.db")
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("no event store in %s: %w", cfg.Data, err)
+		}
+	}
+	return openStore(ctx, cfg, slog.New(slog.DiscardHandler), nil, sqlite.Options{Verify: sqlite.VerifyNone})
+}
+
 // loadMasterKeys returns the master key and, when a rotation was
 // interrupted (a <file>.new beside it), the new key as a previous one, so
 // that keys already rewrapped stay readable.
@@ -67,19 +99,7 @@ func openDataDir(ctx context.Context, cfg Config, log *slog.Logger, m *metrics) 
 			return nil, err
 		}
 	}
-	var store eventstore.Store
-	switch cfg.Store {
-	case storeKurrentDB:
-		store, err = kurrentdb.Open(ctx, kurrentdb.Options{URL: cfg.KurrentDBURL, Logger: log.With("component", "kurrentdb")})
-	default:
-		var st *sqlite.Store
-		st, err = sqlite.Open(ctx, filepath.Join(cfg.Data, "events.db"), sqlite.Options{Hash: want.Hash,
-			KnownHashes: []eventstore.ChainHash{pii.SM3}, Logger: log.With("component", "sqlite")})
-		if err == nil && m != nil {
-			m.watchSQLite(st)
-		}
-		store = st
-	}
+	store, err := openStore(ctx, cfg, log, m, sqlite.Options{Hash: want.Hash})
 	if err != nil {
 		return nil, err
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -16,9 +15,6 @@ import (
 
 	"casework/domain/catalog"
 	"casework/eventstore"
-	"casework/eventstore/kurrentdb"
-	"casework/eventstore/pii"
-	"casework/eventstore/sqlite"
 	"casework/projections"
 	"casework/projections/all"
 )
@@ -66,17 +62,7 @@ func newProjectionsCmd(getenv func(string) (string, bool), stdout io.Writer) *co
 		if err := cfg.validate(); err != nil {
 			return nil, nil, err
 		}
-		var store eventstore.Store
-		var err error
-		if cfg.Store == storeKurrentDB {
-			store, err = kurrentdb.Open(ctx, kurrentdb.Options{URL: cfg.KurrentDBURL})
-		} else {
-			path := filepath.Join(cfg.Data, "events.db")
-			if _, serr := os.Stat(path); serr != nil {
-				return nil, nil, fmt.Errorf("no event store in %s: %w", cfg.Data, serr)
-			}
-			store, err = sqlite.Open(ctx, path, sqlite.Options{Verify: sqlite.VerifyNone, KnownHashes: []eventstore.ChainHash{pii.SM3}})
-		}
+		store, err := openExistingStore(ctx, cfg)
 		if err != nil {
 			return nil, nil, err
 		}
