@@ -5,9 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io/fs"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -245,7 +243,7 @@ func TestForgetClient_TwoAdmins_ErasedEverywhere_SecondForgetNoOp(t *testing.T) 
 	env.Svc.Close()
 	env.Store.Close()
 	env.Keys.Close()
-	scanFiles(t, env.Dir, personal)
+	apitest.ScanForPlaintext(t, env.Dir, personal)
 	// Replayed from the log by a new node, the client is still erased.
 	st, err := sqlite.Open(ctx, filepath.Join(env.Dir, "events.db"), sqlite.Options{})
 	if err != nil {
@@ -296,27 +294,4 @@ func TestIntake_SameResidentID_SameClient(t *testing.T) {
 		t.Fatalf("bad number: %d %s", r.Status, r.Body)
 	}
 	post(t, env, env.Token(t, "county"), "/api/v1/clients/lookup", map[string]any{"resident_id": "11010519491231002X"}, http.StatusNotFound)
-}
-
-// scanFiles fails t for every file under dir that holds one of values.
-func scanFiles(t *testing.T, dir string, values []string) {
-	t.Helper()
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		for _, v := range values {
-			if bytes.Contains(b, []byte(v)) {
-				t.Errorf("%s holds %q", path, v)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }

@@ -5,17 +5,16 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/uuid"
 
+	"casework/api/apitest"
 	"casework/cmd/casework/internal/demo"
 	"casework/domain/casefile"
 	"casework/domain/catalog"
@@ -143,46 +142,6 @@ func leaves(doc any, path []string) []string {
 	return leaves(child, path[1:])
 }
 
-var (
-	residentIDLike = regexp.MustCompile(`(?:^|[^0-9])([1-9][0-9]{16}[0-9Xx])(?:[^0-9]|$)`)
-	// Income and asset figures: the keys exist only with sealed values.
-	plainFigures = regexp.MustCompile(`"(monthly_income|per_capita_monthly_income)":\s*-?[0-9]|"(income|assets)":\s*\[\s*\{`)
-)
-
-// scanDir fails tb for every file under dir holding a valid resident ID
-// number, a plaintext income or asset figure, or one of values.
-func scanDir(tb testing.TB, dir string, values []string) {
-	tb.Helper()
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		name, _ := filepath.Rel(dir, path)
-		for _, m := range residentIDLike.FindAllSubmatch(b, -1) {
-			if _, err := value.ParseResidentID(string(m[1])); err == nil {
-				tb.Errorf("%s holds a resident ID number in plaintext", name)
-				break
-			}
-		}
-		if loc := plainFigures.FindIndex(b); loc != nil {
-			tb.Errorf("%s holds a plaintext income figure: %q", name, b[loc[0]:min(len(b), loc[1]+20)])
-		}
-		for _, v := range values {
-			if bytes.Contains(b, []byte(v)) {
-				tb.Errorf("%s holds the sensitive value %q", name, v)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-}
-
 // TestServe_DemoDataDir_NoPlaintextPersonalData seeds the demo under each
 // crypto suite, reads every case (and its history) as the social worker
 // so that decrypted values pass through the server and its debug log, sends
@@ -243,7 +202,7 @@ func TestServe_DemoDataDir_NoPlaintextPersonalData(t *testing.T) {
 			if fi, _ := logf.Stat(); fi.Size() == 0 {
 				t.Fatal("the debug log is empty: nothing was scanned")
 			}
-			scanDir(t, dir, values)
+			apitest.ScanForPlaintext(t, dir, values)
 		})
 	}
 }
