@@ -134,18 +134,7 @@ func (v *Service) compliance(ctx context.Context, p service.Principal, q Complia
 		return nil, 0, value.Date{}, err
 	}
 	asOf := v.today(q.AsOf)
-	var units []org.Unit
-	if sc.All {
-		for _, r := range tree.Roots() {
-			units = append(units, tree.Subtree(r.ID)...)
-		}
-	} else {
-		for _, id := range sc.Units {
-			if u, ok := tree.Unit(mustUUID(id)); ok {
-				units = append(units, u)
-			}
-		}
-	}
+	units := scopeUnits(sc, tree)
 	var out []ComplianceRow
 	for _, u := range units {
 		if u.Kind != org.KindStation || u.Closed {

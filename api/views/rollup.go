@@ -97,18 +97,7 @@ func (v *Service) Rollups(ctx context.Context, p service.Principal, q RollupQuer
 	if err != nil {
 		return Page[Rollup]{}, err
 	}
-	var units []org.Unit
-	if sc.All {
-		for _, r := range tree.Roots() {
-			units = append(units, tree.Subtree(r.ID)...)
-		}
-	} else {
-		for _, id := range sc.Units {
-			if u, ok := tree.Unit(mustUUID(id)); ok {
-				units = append(units, u)
-			}
-		}
-	}
+	units := scopeUnits(sc, tree)
 	byID := map[string]*Rollup{}
 	var order []string
 	for _, u := range units {

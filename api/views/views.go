@@ -153,3 +153,20 @@ func mustUUID(s string) uuid.UUID {
 	id, _ := uuid.Parse(s)
 	return id
 }
+
+// scopeUnits lists the org units of a scope: the whole forest for All.
+func scopeUnits(sc viewq.Scope, tree *org.Tree) []org.Unit {
+	var units []org.Unit
+	if sc.All {
+		for _, r := range tree.Roots() {
+			units = append(units, tree.Subtree(r.ID)...)
+		}
+		return units
+	}
+	for _, id := range sc.Units {
+		if u, ok := tree.Unit(mustUUID(id)); ok {
+			units = append(units, u)
+		}
+	}
+	return units
+}
