@@ -73,22 +73,31 @@ func newProjectionsCmd(getenv func(string) (string, bool), stdout io.Writer) *co
 		}
 		return store, db, nil
 	}
+	// openHead opens the store and the views, and reads the log's head.
+	openHead := func(ctx context.Context) (eventstore.Store, *projections.DB, uint64, func(), error) {
+		store, db, err := open(ctx)
+		if err != nil {
+			return nil, nil, 0, nil, err
+		}
+		closeAll := func() { db.Close(); store.Close() }
+		head, err := store.Head(ctx)
+		if err != nil {
+			closeAll()
+			return nil, nil, 0, nil, err
+		}
+		return store, db, head, closeAll, nil
+	}
 	status := &cobra.Command{
 		Use:   "status",
 		Short: "Show each projection's version, position, lag behind the log and failure",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			ctx := c.Context()
-			store, db, err := open(ctx)
+			store, db, head, closeAll, err := openHead(ctx)
 			if err != nil {
 				return err
 			}
-			defer store.Close()
-			defer db.Close()
-			head, err := store.Head(ctx)
-			if err != nil {
-				return err
-			}
+			defer closeAll()
 			run, err := projections.Open(ctx, db, store, catalog.Registry(), all.Defs(), projections.Options{})
 			if err != nil {
 				return err
@@ -101,16 +110,11 @@ func newProjectionsCmd(getenv func(string) (string, bool), stdout io.Writer) *co
 		Short: "Rebuild projections (all when none is named) from the log into new tables, swapped in when caught up",
 		RunE: func(c *cobra.Command, names []string) error {
 			ctx := c.Context()
-			store, db, err := open(ctx)
+			store, db, head, closeAll, err := openHead(ctx)
 			if err != nil {
 				return err
 			}
-			defer store.Close()
-			defer db.Close()
-			head, err := store.Head(ctx)
-			if err != nil {
-				return err
-			}
+			defer closeAll()
 			bar := newProgress(stdout, head)
 			run, err := projections.Open(ctx, db, store, catalog.Registry(), all.Defs(), projections.Options{Progress: bar.update})
 			if err != nil {
