@@ -209,7 +209,11 @@ func (s *Service) ReplayStream(ctx context.Context, p Principal, stream string, 
 				}
 			}
 		}
-		out.Steps = append(out.Steps, ReplayStep{Event: e, State: s.replayProtect(ctx, f.view(version), o.Redact, pii.SubjectOf(&ev.Metadata)), payload: de.Payload})
+		st, err := s.replayProtect(ctx, f.view(version), o.Redact, pii.SubjectOf(&ev.Metadata))
+		if err != nil {
+			return false, err
+		}
+		out.Steps = append(out.Steps, ReplayStep{Event: e, State: st, payload: de.Payload})
 		return true, nil
 	})
 	if err != nil {
@@ -229,24 +233,24 @@ func (s *Service) ReplayStream(ctx context.Context, p Principal, stream string, 
 // replayProtect sets a replayed view's protection as the state endpoints
 // do for an auditor: shown (the replay's read is logged once, by
 // ReplayStream), redacted when redacting, erased for a forgotten client.
-func (s *Service) replayProtect(ctx context.Context, v any, redact bool, subject uuid.UUID) any {
+func (s *Service) replayProtect(ctx context.Context, v any, redact bool, subject uuid.UUID) (any, error) {
 	plain, err := json.Marshal(v)
 	if err != nil {
-		return v
+		return nil, err
 	}
 	pr, err := s.protection(ctx, subject, plain, pathsOf(v), !redact)
 	if err != nil {
-		return v
+		return nil, err
 	}
 	switch x := v.(type) {
 	case CaseView:
 		x.Protection = pr
-		return x
+		return x, nil
 	case ReferralView:
 		x.Protection = pr
-		return x
+		return x, nil
 	}
-	return v
+	return v, nil
 }
 
 // scanStream calls f with the events of stream in revision order until f
