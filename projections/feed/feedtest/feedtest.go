@@ -96,9 +96,9 @@ func (l *Log) requested(tb testing.TB, id uuid.UUID, station, agency string) eve
 	tb.Helper()
 	return event(tb, referral.TypeRequested, map[string]any{
 		"referral_id": id, "case_id": newID(),
-		"client": map[string]any{"id": "client-" + id.String()[:8], "name": ClientName, "birth_year": 1958, "phone": ClientPhone},
-		"from":   map[string]any{"worker_id": newID(), "station_id": l.Units[station]},
-		"to":     map[string]any{"agency_id": l.Units[agency]},
+		"client":         map[string]any{"id": "client-" + id.String()[:8], "name": ClientName, "birth_year": 1958, "phone": ClientPhone},
+		"from":           map[string]any{"worker_id": newID(), "station_id": l.Units[station]},
+		"to":             map[string]any{"agency_id": l.Units[agency]},
 		"service_domain": "social_assistance", "needs": "申请慈善医疗救助", "priority": "urgent",
 		"consent":  map[string]any{"given": true, "given_by": ClientName, "given_at": "2026-03-02T08:30:00+08:00"},
 		"due_date": "2026-03-16",
