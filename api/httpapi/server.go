@@ -34,6 +34,8 @@ type Config struct {
 	Ready func() error
 	// Metrics serves /metrics; nil leaves the route out.
 	Metrics http.Handler
+	// Feed configures the live feeds (SSE); see FeedConfig.
+	Feed FeedConfig
 }
 
 // Server is the HTTP API.
@@ -107,6 +109,7 @@ func (s *Server) routes() []route {
 	rs = append(rs, s.contractRoutes()...)
 	rs = append(rs, s.stationRoutes()...)
 	rs = append(rs, s.orgRoutes()...)
+	rs = append(rs, s.feedRoutes()...)
 	return rs
 }
 
