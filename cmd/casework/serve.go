@@ -77,6 +77,11 @@ func run(ctx context.Context, cfg Config, stdout, logw io.Writer, listening func
 		svc.Close()
 		log.Info("service closed")
 	}()
+	pub, err := startLive(cfg, store, svc.Registry(), log, m)
+	if err != nil {
+		return err
+	}
+	defer pub.stop()
 	api, err := httpapi.New(svc, httpapi.Config{Logger: log, Observe: m.Observe, Ready: svc.Ready, Metrics: m.Handler()})
 	if err != nil {
 		return err
@@ -88,10 +93,8 @@ func run(ctx context.Context, cfg Config, stdout, logw io.Writer, listening func
 	}
 	hs := &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	hs.RegisterOnShutdown(svc.CloseFeeds) // SSE streams never go idle
 	log.Info("listening", "addr", ln.Addr().String(), "store", cfg.Store, "data", cfg.Data, "demo", cfg.Demo)
-	if cfg.NATSURL != "" {
-		log.Warn("the NATS live feed is not built yet; --nats-url is ignored", "nats_url", cfg.NATSURL)
-	}
 	if cfg.Demo {
 		printBanner(stdout, ln.Addr())
 	}
