@@ -30,6 +30,11 @@ const (
 	HeaderWithheld = "Casework-Withheld"
 )
 
+var (
+	specVersion = []string{"1.0"}
+	contentJSON = []string{"application/json"}
+)
+
 // Config configures a Forwarder. The zero value of every field has a
 // working default.
 type Config struct {
@@ -40,8 +45,8 @@ type Config struct {
 	Replicas int
 	// Window bounds the publications awaiting their PubAck (2048).
 	Window int
-	// AckTimeout bounds the wait for one PubAck (10s); a timeout ends the
-	// session, which reconciles and starts again.
+	// AckTimeout bounds the wait for the oldest PubAck (10s); a timeout
+	// ends the session, which reconciles and starts again.
 	AckTimeout time.Duration
 	// Source is the CloudEvents source ("urn:casework").
 	Source string
@@ -86,6 +91,7 @@ type Forwarder struct {
 	log    *slog.Logger
 	placer *feed.Placer
 	idx    *feed.OrgIndex
+	source []string
 	// orgAt is the position up to which idx has folded the log (used by
 	// the Run goroutine only).
 	orgAt uint64
@@ -126,13 +132,14 @@ func New(store eventstore.Store, nc *nats.Conn, cfg Config) (*Forwarder, error) 
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	js, err := jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(2*cfg.Window+16),
-		jetstream.WithPublishAsyncTimeout(cfg.AckTimeout))
+	// No per-message ack timeout (a timer each): awaitAcks times the
+	// oldest publication only.
+	js, err := jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(2*cfg.Window+16))
 	if err != nil {
 		return nil, fmt.Errorf("publish: %w", err)
 	}
 	return &Forwarder{store: store, js: js, cfg: cfg, log: cfg.Logger,
-		placer: feed.NewPlacer(store, cfg.Registry, 0, cfg.Logger), idx: feed.NewOrgIndex()}, nil
+		placer: feed.NewPlacer(store, cfg.Registry, 0, cfg.Logger), idx: feed.NewOrgIndex(), source: []string{cfg.Source}}, nil
 }
 
 // Stats returns the counters.
@@ -242,10 +249,58 @@ func (f *Forwarder) session(ctx context.Context) error {
 	return err
 }
 
+// built is an event ready to publish, or (msg nil) an excluded one.
+type built struct {
+	pos uint64
+	msg *nats.Msg
+}
+
 // publish sends every event after position from, the first one expecting
-// the stream's last sequence to be lastSeq.
+// the stream's last sequence to be lastSeq. Reading the log and building
+// messages run in one goroutine, publishing in another, so that the two
+// overlap.
 func (f *Forwarder) publish(ctx context.Context, from, lastSeq uint64, pending chan<- inflight) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	msgs := make(chan built, f.cfg.Window)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(msgs)
+		readErr <- f.build(ctx, from, msgs)
+	}()
 	seq := lastSeq
+	var err error
+	for b := range msgs {
+		it := inflight{pos: b.pos}
+		if b.msg != nil {
+			it.fut, err = f.js.PublishMsgAsync(b.msg, jetstream.WithExpectLastSequence(seq))
+			if err != nil {
+				err = fmt.Errorf("publish position %d: %w", b.pos, err)
+				break
+			}
+			seq++
+			it.seq = seq
+		}
+		select {
+		case pending <- it:
+			continue
+		case <-ctx.Done():
+			err = ctx.Err()
+		}
+		break
+	}
+	cancel()
+	for range msgs {
+	}
+	if rerr := <-readErr; err == nil {
+		err = rerr
+	}
+	return err
+}
+
+// build reads the log after position from and sends each event's message
+// on msgs until ctx ends or the log cannot be read.
+func (f *Forwarder) build(ctx context.Context, from uint64, msgs chan<- built) error {
 	for ev, err := range f.store.SubscribeAll(ctx, from, eventstore.Filter{}) {
 		if err != nil {
 			return err
@@ -254,21 +309,14 @@ func (f *Forwarder) publish(ctx context.Context, from, lastSeq uint64, pending c
 			f.idx.Apply(&ev)
 			f.orgAt = ev.Position
 		}
-		it := inflight{pos: ev.Position}
+		b := built{pos: ev.Position}
 		if !f.excluded(ev.Stream) {
-			msg, err := f.message(ctx, &ev)
-			if err != nil {
+			if b.msg, err = f.message(ctx, &ev); err != nil {
 				return err
 			}
-			it.fut, err = f.js.PublishMsgAsync(msg, jetstream.WithExpectLastSequence(seq))
-			if err != nil {
-				return fmt.Errorf("publish position %d: %w", ev.Position, err)
-			}
-			seq++
-			it.seq = seq
 		}
 		select {
-		case pending <- it:
+		case msgs <- b:
 		case <-ctx.Done():
 			return ctx.Err()
 		}
@@ -279,11 +327,14 @@ func (f *Forwarder) publish(ctx context.Context, from, lastSeq uint64, pending c
 // awaitAcks advances the acknowledged position in order; the first failed
 // or unexpected PubAck cancels the session with its cause.
 func (f *Forwarder) awaitAcks(ctx context.Context, cancel context.CancelCauseFunc, pending <-chan inflight) {
+	timer := time.NewTimer(f.cfg.AckTimeout)
+	defer timer.Stop()
 	for it := range pending {
 		if it.fut == nil {
 			f.acked.Store(it.pos)
 			continue
 		}
+		timer.Reset(f.cfg.AckTimeout)
 		select {
 		case ack := <-it.fut.Ok():
 			if ack.Duplicate || ack.Sequence != it.seq {
@@ -294,6 +345,9 @@ func (f *Forwarder) awaitAcks(ctx context.Context, cancel context.CancelCauseFun
 			f.published.Add(1)
 		case err := <-it.fut.Err():
 			cancel(fmt.Errorf("position %d: %w", it.pos, err))
+			return
+		case <-timer.C:
+			cancel(fmt.Errorf("position %d: no PubAck within %s", it.pos, f.cfg.AckTimeout))
 			return
 		case <-ctx.Done():
 			return
@@ -402,16 +456,20 @@ func (f *Forwarder) message(ctx context.Context, ev *eventstore.RecordedEvent) (
 		return nil, err
 	}
 	id := ev.ID.String()
+	// One backing array for the values; the constant ones are shared
+	// (nats.go only reads them).
+	vals := [...]string{id, ev.Type, ev.Stream, ev.RecordedAt.UTC().Format(time.RFC3339Nano),
+		strconv.FormatUint(ev.Position, 10), strconv.FormatUint(ev.Revision, 10)}
 	h := make(nats.Header, 12)
-	h["ce-specversion"] = []string{"1.0"}
-	h["ce-id"] = []string{id}
-	h["ce-type"] = []string{ev.Type}
-	h["ce-source"] = []string{f.cfg.Source}
-	h["ce-subject"] = []string{ev.Stream}
-	h["ce-time"] = []string{ev.RecordedAt.UTC().Format(time.RFC3339Nano)}
-	h[HeaderPosition] = []string{strconv.FormatUint(ev.Position, 10)}
-	h[HeaderRevision] = []string{strconv.FormatUint(ev.Revision, 10)}
-	h[jetstream.MsgIDHeader] = []string{id}
+	h["ce-specversion"] = specVersion
+	h["ce-id"] = vals[0:1:1]
+	h["ce-type"] = vals[1:2:2]
+	h["ce-source"] = f.source
+	h["ce-subject"] = vals[2:3:3]
+	h["ce-time"] = vals[3:4:4]
+	h[HeaderPosition] = vals[4:5:5]
+	h[HeaderRevision] = vals[5:6:6]
+	h[jetstream.MsgIDHeader] = vals[0:1:1]
 	data, err := feed.Payload(f.cfg.Registry, ev)
 	switch {
 	case errors.Is(err, feed.ErrUnknownType):
@@ -422,7 +480,7 @@ func (f *Forwarder) message(ctx context.Context, ev *eventstore.RecordedEvent) (
 		h[HeaderWithheld] = []string{"unreadable"}
 		data = nil
 	default:
-		h["Content-Type"] = []string{"application/json"}
+		h["Content-Type"] = contentJSON
 		if def, ok := f.cfg.Registry.Def(ev.Type); ok {
 			h[HeaderSchema] = []string{strconv.Itoa(def.Schema)}
 		}

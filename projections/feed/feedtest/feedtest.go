@@ -66,9 +66,32 @@ func New(tb testing.TB, store eventstore.Store) *Log {
 // Units) and returns the referral's id.
 func (l *Log) Referral(tb testing.TB, station, agency string) uuid.UUID {
 	tb.Helper()
-	id := newID()
-	l.append(tb, eventstore.StreamName(referral.Category, id), eventstore.NoStream, l.requested(tb, id, station, agency))
+	id, _ := l.ReferralAt(tb, station, agency)
 	return id
+}
+
+// ReferralAt is Referral that also returns the event's global position,
+// known when the append is acknowledged.
+func (l *Log) ReferralAt(tb testing.TB, station, agency string) (uuid.UUID, uint64) {
+	tb.Helper()
+	id := newID()
+	res := l.append(tb, eventstore.StreamName(referral.Category, id), eventstore.NoStream, l.requested(tb, id, station, agency))
+	return id, res.LastPosition
+}
+
+// Bulk appends about n events quickly: referrals from station to agency,
+// each requested then accepted perStream-1 times, one append per
+// referral (perStream at most eventstore.MaxEventsPerAppend).
+func (l *Log) Bulk(tb testing.TB, n, perStream int, station, agency string) {
+	tb.Helper()
+	for written := 0; written < n; written += perStream {
+		id := newID()
+		evs := []eventstore.EventData{l.requested(tb, id, station, agency)}
+		for len(evs) < perStream {
+			evs = append(evs, event(tb, referral.TypeAccepted, map[string]any{"referral_id": id, "reason": "已安排专人对接"}))
+		}
+		l.append(tb, eventstore.StreamName(referral.Category, id), eventstore.NoStream, evs...)
+	}
 }
 
 // Referrals appends n referrals from station to agency, each requested
@@ -105,11 +128,13 @@ func (l *Log) requested(tb testing.TB, id uuid.UUID, station, agency string) eve
 	})
 }
 
-func (l *Log) append(tb testing.TB, stream string, exp eventstore.ExpectedRevision, evs ...eventstore.EventData) {
+func (l *Log) append(tb testing.TB, stream string, exp eventstore.ExpectedRevision, evs ...eventstore.EventData) eventstore.AppendResult {
 	tb.Helper()
-	if _, err := l.Store.Append(context.Background(), stream, exp, evs...); err != nil {
+	res, err := l.Store.Append(context.Background(), stream, exp, evs...)
+	if err != nil {
 		tb.Fatalf("append %s: %v", stream, err)
 	}
+	return res
 }
 
 func event(tb testing.TB, typ string, body any) eventstore.EventData {
