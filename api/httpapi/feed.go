@@ -124,8 +124,13 @@ func (s *Server) serveFeed(c echo.Context, req service.FeedRequest) error {
 		return nil
 	}
 	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
+	frame := func(ev service.FeedEvent) {
+		buf.WriteString("id: ")
+		buf.WriteString(strconv.FormatUint(ev.Position, 10))
+		buf.WriteString("\ndata: ")
+		buf.Write(ev.JSON)
+		buf.WriteString("\n\n")
+	}
 	last := after
 	for {
 		ev, err := f.Next(ctx, cfg.Heartbeat)
@@ -141,24 +146,33 @@ func (s *Server) serveFeed(c echo.Context, req service.FeedRequest) error {
 			if reason == "error" {
 				s.log.Error("live feed failed", "route", c.Path(), "err", err)
 			}
+			b, _ := json.Marshal(map[string]any{"reason": reason, "detail": err.Error(), "last_event_id": last})
 			buf.WriteString("event: close\ndata: ")
-			_ = enc.Encode(map[string]any{"reason": reason, "detail": err.Error(), "last_event_id": last})
-			buf.WriteString("\n")
+			buf.Write(b)
+			buf.WriteString("\n\n")
 			_ = write(buf.Bytes())
 			return nil
 		default:
-			buf.WriteString("id: " + strconv.FormatUint(ev.Position, 10) + "\ndata: ")
-			if err := enc.Encode(ev); err != nil {
-				return nil
-			}
-			buf.WriteString("\n")
+			frame(ev)
 			last = ev.Position
+			// What is queued goes in the same write and flush.
+			for range maxBatch {
+				ev, ok := f.TryNext()
+				if !ok {
+					break
+				}
+				frame(ev)
+				last = ev.Position
+			}
 		}
 		if err := write(buf.Bytes()); err != nil {
 			return nil
 		}
 	}
 }
+
+// maxBatch bounds the queued events sent in one write.
+const maxBatch = 64
 
 func closeReason(err error) string {
 	switch {

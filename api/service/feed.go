@@ -1,6 +1,7 @@
 package service
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -71,6 +72,9 @@ type FeedEvent struct {
 	Data          json.RawMessage `json:"data"`
 	// Withheld says why Data is null ("unknown-type", "unreadable").
 	Withheld string `json:"withheld,omitempty"`
+	// JSON is this event's JSON encoding on one line, shared by every
+	// feed that shows it: read it, never change it.
+	JSON []byte `json:"-"`
 }
 
 // Feed is one caller's live feed: first the events after its start
@@ -213,7 +217,7 @@ func (f *Feed) Next(ctx context.Context, idle time.Duration) (FeedEvent, error) 
 				continue
 			}
 			f.after = d.ev.rec.Position
-			return f.s.renderFeed(d.ev, d.aud), nil
+			return d.ev.view(f.s, d.aud), nil
 		case <-f.timer.C:
 			return FeedEvent{}, ErrFeedIdle
 		case <-ctx.Done():
@@ -221,6 +225,36 @@ func (f *Feed) Next(ctx context.Context, idle time.Duration) (FeedEvent, error) 
 		}
 	}
 }
+
+// TryNext returns the next event if one is already waiting for a live
+// feed, without blocking; false otherwise (then call Next). It lets a
+// writer send what is queued before flushing once.
+func (f *Feed) TryNext() (FeedEvent, bool) {
+	if !f.live {
+		return FeedEvent{}, false
+	}
+	for {
+		select {
+		case d, ok := <-f.sub.ch:
+			if !ok {
+				// Put the end back for Next to report.
+				f.sub.ch = closedDeliveries
+				return FeedEvent{}, false
+			}
+			if d.ev.rec.Position <= f.after {
+				continue
+			}
+			f.after = d.ev.rec.Position
+			return d.ev.view(f.s, d.aud), true
+		default:
+			return FeedEvent{}, false
+		}
+	}
+}
+
+// closedDeliveries is a closed channel, which a feed that saw its
+// channel closed in TryNext reads from next.
+var closedDeliveries = func() chan delivery { c := make(chan delivery); close(c); return c }()
 
 // catchUp reads the log after f.after up to a bound: the hub's position,
 // and once close enough to it, the position at which the feed joined the
@@ -264,7 +298,7 @@ func (f *Feed) catchUp() (FeedEvent, bool, error) {
 		f.after = ev.Position
 		aud := feedAudience(f.s.dir.Tree(), f.sub.p, eventstore.Category(ev.Stream), pl)
 		if aud != audienceNone {
-			return f.s.renderFeed(&sharedEvent{rec: ev, place: pl}, aud), true, nil
+			return (&sharedEvent{rec: ev, place: pl}).view(f.s, aud), true, nil
 		}
 	}
 }
@@ -331,5 +365,16 @@ func (s *Service) renderFeed(ev *sharedEvent, aud referralAudience) FeedEvent {
 		}
 		out.CausationID, out.Data = "", e.Data
 	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(out); err != nil {
+		// Only an invalid payload can fail; withhold it.
+		s.log.Warn("live feed: payload withheld", "stream", r.Stream, "revision", r.Revision, "err", err)
+		out.Data, out.Withheld = nil, "unreadable"
+		buf.Reset()
+		_ = enc.Encode(out)
+	}
+	out.JSON = bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	return out
 }

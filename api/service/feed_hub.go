@@ -65,11 +65,24 @@ type sharedEvent struct {
 	once  sync.Once
 	data  json.RawMessage
 	err   error
+	// views are the event as each audience sees it, rendered once.
+	views [audienceFull + 1]struct {
+		once sync.Once
+		ev   FeedEvent
+	}
 }
 
 func (e *sharedEvent) payload(reg *domain.Registry) (json.RawMessage, error) {
 	e.once.Do(func() { e.data, e.err = feed.Payload(reg, &e.rec) })
 	return e.data, e.err
+}
+
+// view returns the event as aud sees it, with its JSON, rendered once for
+// every feed of that audience.
+func (e *sharedEvent) view(s *Service, aud referralAudience) FeedEvent {
+	v := &e.views[aud]
+	v.once.Do(func() { v.ev = s.renderFeed(e, aud) })
+	return v.ev
 }
 
 func newFeedHub(s *Service) *feedHub {
