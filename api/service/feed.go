@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"iter"
 	"slices"
 	"strings"
@@ -113,18 +114,22 @@ func (s *Service) Feed(ctx context.Context, p Principal, req FeedRequest) (*Feed
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+	if err := h.err(); err != nil {
+		return nil, err
+	}
 	if req.Buffer <= 0 {
 		req.Buffer = 256
 	}
 	f := &Feed{s: s, hub: h, ctx: ctx, sub: &feedSub{p: p, filter: filter, ch: make(chan delivery, req.Buffer)},
 		after: req.After, slack: uint64(req.Buffer / 2), checked: time.Now()}
 	if req.After == 0 {
-		// From now on: join at once.
-		pos, err := h.add(f.sub)
+		// From now on: after the head, which the hub may not have
+		// reached yet.
+		head, err := s.store.Head(ctx)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%w: live feed: %v", ErrUnavailable, err)
 		}
-		f.after, f.joined, f.live = pos, true, true
+		f.after = head
 	}
 	return f, nil
 }

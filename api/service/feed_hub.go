@@ -174,6 +174,13 @@ func (h *feedHub) stop(reason error) {
 	}
 }
 
+// err returns why the hub stopped, nil while it runs.
+func (h *feedHub) err() error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.failed
+}
+
 // position returns the position up to which events were handed out.
 func (h *feedHub) position() uint64 {
 	h.mu.Lock()
