@@ -37,6 +37,8 @@ type Config struct {
 	Metrics http.Handler
 	// Views serves /api/v1/views/...; nil answers 503 there.
 	Views *views.Service
+	// Feed configures the live feeds (SSE); see FeedConfig.
+	Feed FeedConfig
 }
 
 // Server is the HTTP API.
@@ -113,6 +115,7 @@ func (s *Server) routes() []route {
 	rs = append(rs, s.privacyRoutes()...)
 	rs = append(rs, s.auditRoutes()...)
 	rs = append(rs, s.viewRoutes()...)
+	rs = append(rs, s.feedRoutes()...)
 	return rs
 }
 

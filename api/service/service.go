@@ -81,6 +81,7 @@ type Service struct {
 	now     func() time.Time
 
 	repos repos
+	feeds *feedHub
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -130,6 +131,12 @@ func New(store eventstore.Store, cfg Config) (*Service, error) {
 		defer s.wg.Done()
 		s.watchForgotten(ctx)
 	}()
+	s.feeds = newFeedHub(s)
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		s.feeds.run(ctx)
+	}()
 	return s, nil
 }
 
@@ -173,7 +180,8 @@ func (s *Service) Keys() pii.KeyStore { return s.keys }
 // Registry returns the event registry.
 func (s *Service) Registry() *domain.Registry { return s.reg }
 
-// Close stops the directory. It does not close the store.
+// Close stops the directory and ends the live feeds. It does not close
+// the store.
 func (s *Service) Close() error {
 	s.cancel()
 	s.wg.Wait()

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,8 +24,16 @@ type Config struct {
 	Store string
 	// KurrentDBURL is the KurrentDB connection string (Store "kurrentdb").
 	KurrentDBURL string
-	// NATSURL is accepted for the live feed, which is not built yet.
+	// NATSURL is an external NATS cluster to publish the log to; empty
+	// runs the embedded server, "none" publishes nothing.
 	NATSURL string
+	// NATSListen is the embedded NATS server's client address
+	// ("none": in-process only); NATSUsers a JSON file of county
+	// programs' accounts (publish.CountyUser); NATSReplicas the
+	// replicas of the stream the forwarder creates.
+	NATSListen   string
+	NATSUsers    string
+	NATSReplicas int
 	// SigningKeyFile holds the token signing key; default <Data>/signing.key.
 	SigningKeyFile string
 	// MasterKeyFile holds the master key that wraps the clients' data
@@ -59,6 +68,8 @@ func defaultConfig() Config {
 		Data:          "./data",
 		Listen:        ":8080",
 		Store:         storeSQLite,
+		NATSListen:    "127.0.0.1:4222",
+		NATSReplicas:  1,
 		LogFormat:     "text",
 		LogLevel:      "info",
 		TokenTTL:      8 * time.Hour,
@@ -94,7 +105,17 @@ var envVars = []envVar{
 	{"CASEWORK_LISTEN", "listen", "HTTP listen address", str(func(c *Config) *string { return &c.Listen })},
 	{"CASEWORK_STORE", "store", "event store: sqlite or kurrentdb", str(func(c *Config) *string { return &c.Store })},
 	{"CASEWORK_KURRENTDB_URL", "kurrentdb-url", "KurrentDB connection string (with --store kurrentdb)", str(func(c *Config) *string { return &c.KurrentDBURL })},
-	{"CASEWORK_NATS_URL", "nats-url", "NATS URL for the live feed (accepted; the feed is not built yet)", str(func(c *Config) *string { return &c.NATSURL })},
+	{"CASEWORK_NATS_URL", "nats-url", "external NATS to publish events to (default: the embedded server; none: no publication)", str(func(c *Config) *string { return &c.NATSURL })},
+	{"CASEWORK_NATS_LISTEN", "nats-listen", "embedded NATS client address (none: in-process only)", str(func(c *Config) *string { return &c.NATSListen })},
+	{"CASEWORK_NATS_USERS", "nats-users", "JSON file of county programs' NATS users (embedded server)", str(func(c *Config) *string { return &c.NATSUsers })},
+	{"CASEWORK_NATS_REPLICAS", "nats-replicas", "replicas of the JetStream stream when it is created", func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return err
+		}
+		c.NATSReplicas = n
+		return nil
+	}},
 	{"CASEWORK_SIGNING_KEY_FILE", "signing-key-file", "token signing key file (default <data>/signing.key, generated on first start)", str(func(c *Config) *string { return &c.SigningKeyFile })},
 	{"CASEWORK_MASTER_KEY_FILE", "master-key-file", "master key file wrapping the clients' data keys (default <data>/master.key, generated on first start)", str(func(c *Config) *string { return &c.MasterKeyFile })},
 	{"CASEWORK_CRYPTO_SUITE", "crypto-suite", "crypto suite of a new data directory: intl (SHA-256, AES-256-GCM) or gm (SM3, SM4-GCM)", str(func(c *Config) *string { return &c.CryptoSuite })},
@@ -155,6 +176,12 @@ func (c *Config) validate() error {
 	}
 	if c.Data == "" {
 		return fmt.Errorf("--data must name a directory")
+	}
+	if c.NATSReplicas < 1 || c.NATSReplicas > 5 {
+		return fmt.Errorf("--nats-replicas must be 1 to 5, not %d", c.NATSReplicas)
+	}
+	if c.NATSUsers != "" && c.NATSURL != "" {
+		return fmt.Errorf("--nats-users configures the embedded server; an external one (--nats-url) has its own")
 	}
 	if c.TokenTTL <= 0 || c.ShutdownGrace <= 0 {
 		return fmt.Errorf("--token-ttl and --shutdown-grace must be positive")

@@ -73,6 +73,12 @@ variable; a flag given on the command line wins.`,
 			f.StringVar(&cfg.KurrentDBURL, e.flag, cfg.KurrentDBURL, usage)
 		case "nats-url":
 			f.StringVar(&cfg.NATSURL, e.flag, cfg.NATSURL, usage)
+		case "nats-listen":
+			f.StringVar(&cfg.NATSListen, e.flag, cfg.NATSListen, usage)
+		case "nats-users":
+			f.StringVar(&cfg.NATSUsers, e.flag, cfg.NATSUsers, usage)
+		case "nats-replicas":
+			f.IntVar(&cfg.NATSReplicas, e.flag, cfg.NATSReplicas, usage)
 		case "signing-key-file":
 			f.StringVar(&cfg.SigningKeyFile, e.flag, cfg.SigningKeyFile, usage)
 		case "master-key-file":

@@ -84,6 +84,11 @@ func run(ctx context.Context, cfg Config, stdout, logw io.Writer, listening func
 		vdb.Close()
 		log.Info("projections stopped")
 	}()
+	pub, err := startLive(cfg, store, svc.Registry(), log, m)
+	if err != nil {
+		return err
+	}
+	defer pub.stop()
 	ready := func() error { return errors.Join(svc.Ready(), run.Ready()) }
 	api, err := httpapi.New(svc, httpapi.Config{Logger: log, Observe: m.Observe, Ready: ready, Metrics: m.Handler(),
 		Views: views.New(svc, run)})
@@ -97,10 +102,8 @@ func run(ctx context.Context, cfg Config, stdout, logw io.Writer, listening func
 	}
 	hs := &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	hs.RegisterOnShutdown(svc.CloseFeeds) // SSE streams never go idle
 	log.Info("listening", "addr", ln.Addr().String(), "store", cfg.Store, "data", cfg.Data, "crypto_suite", dd.Suite.Name, "demo", cfg.Demo)
-	if cfg.NATSURL != "" {
-		log.Warn("the NATS live feed is not built yet; --nats-url is ignored", "nats_url", cfg.NATSURL)
-	}
 	if cfg.Demo {
 		printBanner(stdout, ln.Addr())
 	}

@@ -133,6 +133,7 @@ func demoConfig(dir string) Config {
 	cfg := defaultConfig()
 	cfg.Data = dir
 	cfg.Listen = "127.0.0.1:0"
+	cfg.NATSListen = "127.0.0.1:0"
 	cfg.Demo = true
 	cfg.LogLevel = "warn"
 	cfg.ShutdownGrace = 5 * time.Second

@@ -1,0 +1,122 @@
+package service_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"casework/api/apitest"
+	"casework/api/service"
+	"casework/projections/feed/feedtest"
+)
+
+func openFeed(t *testing.T, env *apitest.Env, user string, req service.FeedRequest) *service.Feed {
+	t.Helper()
+	f, err := env.Svc.Feed(context.Background(), env.Accounts[user], req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(f.Close)
+	return f
+}
+
+// readN reads n events and returns their positions.
+func readN(t *testing.T, f *service.Feed, n int) []uint64 {
+	t.Helper()
+	var out []uint64
+	for len(out) < n {
+		ev, err := f.Next(context.Background(), 5*time.Second)
+		if err != nil {
+			t.Fatalf("after %d of %d events: %v", len(out), n, err)
+		}
+		out = append(out, ev.Position)
+	}
+	return out
+}
+
+// A feed whose reader stops is dropped with ErrSlowConsumer once its
+// buffer fills; the hub never waits for it, so other feeds get every
+// event; the dropped one resumes from the log where it stopped.
+func TestFeed_SlowReader_DroppedWithoutBlockingOthers_ResumesFromLog(t *testing.T) {
+	env := apitest.Start(t)
+	log := &feedtest.Log{Store: env.Store, Units: env.Units}
+	slow := openFeed(t, env, "supervisor", service.FeedRequest{Categories: []string{"referral"}, Buffer: 4})
+	fast := openFeed(t, env, "supervisor", service.FeedRequest{Categories: []string{"referral"}, Buffer: 64})
+	first := log.Referral(t, "station", "agency")
+	got := readN(t, fast, 1)
+	if ev, err := slow.Next(context.Background(), 5*time.Second); err != nil || ev.Stream != "referral-"+first.String() {
+		t.Fatalf("slow feed: %v %v", ev.Stream, err)
+	}
+	seen := got[0]
+	for range 40 {
+		log.Referral(t, "station", "agency")
+	}
+	got = append(got, readN(t, fast, 40)...)
+	for i := 1; i < len(got); i++ {
+		if got[i] <= got[i-1] {
+			t.Fatalf("fast feed out of order: %v", got)
+		}
+	}
+	// What was buffered comes first, then the reason.
+	buffered := 0
+	for {
+		ev, err := slow.Next(context.Background(), 5*time.Second)
+		if errors.Is(err, service.ErrSlowConsumer) {
+			break
+		}
+		if err != nil || buffered == 4 {
+			t.Fatalf("slow feed after %d buffered events: %v, want ErrSlowConsumer", buffered, err)
+		}
+		buffered++
+		seen = ev.Position
+	}
+	resumed := openFeed(t, env, "supervisor", service.FeedRequest{Categories: []string{"referral"}, After: seen, Buffer: 4})
+	if again := readN(t, resumed, 40-buffered); again[0] != got[1+buffered] || again[len(again)-1] != got[40] {
+		t.Fatalf("resumed %v…%v, want %v…%v", again[0], again[len(again)-1], got[1+buffered], got[40])
+	}
+}
+
+// A feed far behind catches up from the log page by page before joining
+// the live events, with none lost or doubled at the seam.
+func TestFeed_FarBehind_CatchesUpThenGoesLive(t *testing.T) {
+	env := apitest.Start(t)
+	log := &feedtest.Log{Store: env.Store, Units: env.Units}
+	start, err := env.Store.Head(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	log.Referrals(t, 300, "station", "agency")
+	log.Referrals(t, 50, "station3", "agency2") // out of the supervisor's scope
+	f := openFeed(t, env, "supervisor", service.FeedRequest{Categories: []string{"referral"}, After: start, Buffer: 8})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 20 {
+			log.Referral(t, "station", "agency")
+		}
+	}()
+	got := readN(t, f, 620)
+	<-done
+	for i := 1; i < len(got); i++ {
+		if got[i] <= got[i-1] {
+			t.Fatalf("event %d at %d after %d", i, got[i], got[i-1])
+		}
+	}
+	if ev, err := f.Next(context.Background(), 200*time.Millisecond); !errors.Is(err, service.ErrFeedIdle) {
+		t.Fatalf("an extra event %s %d, or %v", ev.Stream, ev.Position, err)
+	}
+}
+
+// Closing the feeds (a shutting-down server) ends every open feed.
+func TestFeed_CloseFeeds_EndsOpenFeeds(t *testing.T) {
+	env := apitest.Start(t)
+	f := openFeed(t, env, "supervisor", service.FeedRequest{})
+	env.Svc.CloseFeeds()
+	if _, err := f.Next(context.Background(), time.Second); !errors.Is(err, service.ErrFeedClosed) {
+		t.Fatalf("Next: %v, want ErrFeedClosed", err)
+	}
+	if _, err := env.Svc.Feed(context.Background(), env.Accounts["supervisor"], service.FeedRequest{}); !errors.Is(err, service.ErrFeedClosed) {
+		t.Fatalf("Feed after CloseFeeds: %v", err)
+	}
+}

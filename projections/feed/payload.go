@@ -1,0 +1,84 @@
+package feed
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"casework/domain"
+	"casework/eventstore"
+	"casework/eventstore/pii"
+)
+
+// ErrUnknownType is returned by Payload for an event type the registry
+// does not know: its sensitive fields cannot be told, so nothing of its
+// data may leave.
+var ErrUnknownType = errors.New("feed: unknown event type")
+
+// Payload returns ev's data as a live publication may carry it: at the
+// event type's current schema, without any sensitive field (they are
+// removed, not masked). An old schema is stripped, upcast through the
+// registry and stripped again, so that the registry never sees a
+// sensitive value and the result has one shape per type.
+// Errors: ErrUnknownType; the data is not valid JSON or cannot be upcast.
+func Payload(reg *domain.Registry, ev *eventstore.RecordedEvent) (json.RawMessage, error) {
+	def, ok := reg.Def(ev.Type)
+	if !ok {
+		return nil, fmt.Errorf("%w %q", ErrUnknownType, ev.Type)
+	}
+	schema := schemaOf(ev)
+	if schema >= def.Schema && !mayHold(ev.Data, def) {
+		return ev.Data, nil
+	}
+	data, err := pii.Strip(ev.Data, def.Sensitive)
+	if err != nil {
+		return nil, fmt.Errorf("payload %s revision %d: %w", ev.Stream, ev.Revision, err)
+	}
+	if schema >= def.Schema {
+		return data, nil
+	}
+	p, err := reg.Decode(ev.Type, schema, data)
+	if err != nil {
+		return nil, fmt.Errorf("payload %s revision %d: %w", ev.Stream, ev.Revision, err)
+	}
+	if data, err = json.Marshal(p); err != nil {
+		return nil, fmt.Errorf("payload %s revision %d: %w", ev.Stream, ev.Revision, err)
+	}
+	return pii.Strip(data, def.Sensitive)
+}
+
+// keys caches, per event type, the JSON member names that end its
+// sensitive paths, quoted: "reason" for "reason", "income" for
+// "members[].income".
+var keys sync.Map // *domain.EventDef → [][]byte
+
+// mayHold reports whether data may hold a sensitive value of def: false
+// only when none of the member names that end def's sensitive paths
+// occurs in data at all, so that an event without them (most events)
+// skips the parse and re-encoding of stripping.
+func mayHold(data []byte, def *domain.EventDef) bool {
+	if len(def.Sensitive) == 0 {
+		return false
+	}
+	if bytes.Contains(data, []byte(`\u`)) {
+		return true // an escaped member name would hide from the search
+	}
+	k, ok := keys.Load(def)
+	if !ok {
+		var ks [][]byte
+		for _, p := range def.Sensitive {
+			last := p[strings.LastIndexByte(p, '.')+1:]
+			ks = append(ks, []byte(`"`+strings.TrimRight(last, "[]{}")+`"`))
+		}
+		k, _ = keys.LoadOrStore(def, ks)
+	}
+	for _, needle := range k.([][]byte) {
+		if bytes.Contains(data, needle) {
+			return true
+		}
+	}
+	return false
+}
