@@ -78,7 +78,7 @@ func TestCountyUser_ReadsOwnCounty_OtherCountyRefused(t *testing.T) {
 
 	// Its own county: every referral event, nothing else.
 	own := "casework.referral." + countyA.String() + ".>"
-	cons, err := stream.CreateOrUpdatePushConsumer(ctx, jetstream.ConsumerConfig{Name: "county-a-dashboard",
+	cons, err := stream.CreateOrUpdatePushConsumer(ctx, jetstream.ConsumerConfig{Name: "county-a",
 		FilterSubject: own, DeliverSubject: publish.CountyInbox(countyA) + ".dashboard", AckPolicy: jetstream.AckExplicitPolicy})
 	if err != nil {
 		t.Fatalf("county A consumer on its own county: %v", err)
@@ -106,10 +106,11 @@ func TestCountyUser_ReadsOwnCounty_OtherCountyRefused(t *testing.T) {
 	// Another county's events, by every door.
 	bSubj := "casework.referral." + countyB.String() + ".>"
 	for name, cfg := range map[string]jetstream.ConsumerConfig{
-		"other county":  {Name: "peek", FilterSubject: bSubj, DeliverSubject: publish.CountyInbox(countyA) + ".peek"},
-		"no filter":     {Name: "peek-all", DeliverSubject: publish.CountyInbox(countyA) + ".all"},
-		"every county":  {Name: "peek-wild", FilterSubject: "casework.referral.*.>", DeliverSubject: publish.CountyInbox(countyA) + ".w"},
-		"pull consumer": {Name: "peek-pull", FilterSubject: bSubj},
+		"other county":             {Name: "peek", FilterSubject: bSubj, DeliverSubject: publish.CountyInbox(countyA) + ".peek"},
+		"no filter":                {Name: "peek-all", DeliverSubject: publish.CountyInbox(countyA) + ".all"},
+		"every county":             {Name: "peek-wild", FilterSubject: "casework.referral.*.>", DeliverSubject: publish.CountyInbox(countyA) + ".w"},
+		"pull consumer":            {Name: "peek-pull", FilterSubject: bSubj},
+		"own county, another name": {Name: "county-b", FilterSubject: own, DeliverSubject: publish.CountyInbox(countyA) + ".b"},
 	} {
 		cctx, ccancel := context.WithTimeout(ctx, 400*time.Millisecond)
 		if _, err := stream.CreateOrUpdateConsumer(cctx, cfg); err == nil {
@@ -127,12 +128,15 @@ func TestCountyUser_ReadsOwnCounty_OtherCountyRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := bStream.CreateOrUpdatePushConsumer(ctx, jetstream.ConsumerConfig{Name: "county-b-dashboard",
+	if _, err := bStream.CreateOrUpdatePushConsumer(ctx, jetstream.ConsumerConfig{Name: "county-b",
 		FilterSubject: bSubj, DeliverSubject: publish.CountyInbox(countyB) + ".dashboard"}); err != nil {
 		t.Fatalf("county B consumer on its own county: %v", err)
 	}
 	for _, subj := range []string{
-		"$JS.API.CONSUMER.MSG.NEXT." + publish.DefaultStream + ".county-b-dashboard",
+		"$JS.API.CONSUMER.MSG.NEXT." + publish.DefaultStream + ".county-b",
+		"$JS.API.CONSUMER.INFO." + publish.DefaultStream + ".county-b",
+		"$JS.API.CONSUMER.DELETE." + publish.DefaultStream + ".county-b",
+		"$JS.API.CONSUMER.LIST." + publish.DefaultStream,
 		"$JS.API.STREAM.MSG.GET." + publish.DefaultStream,
 		"$JS.API.DIRECT.GET." + publish.DefaultStream,
 	} {
@@ -142,6 +146,15 @@ func TestCountyUser_ReadsOwnCounty_OtherCountyRefused(t *testing.T) {
 	}
 	if _, err := a.nc.SubscribeSync(publish.CountyInbox(countyB) + ".dashboard"); err != nil {
 		t.Fatal(err)
+	}
+	// Nor can it acknowledge B's messages (which would hide them from B).
+	if err := a.nc.Publish("$JS.ACK."+publish.DefaultStream+".county-b.1.1.1.1.0", nil); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := bStream.PushConsumer(ctx, "county-b"); err != nil {
+		t.Fatalf("county B's consumer after A's attempts: %v", err)
+	} else if c.CachedInfo().Config.FilterSubject != bSubj {
+		t.Fatalf("county B's consumer was changed: filter %q", c.CachedInfo().Config.FilterSubject)
 	}
 	// A's writes are refused too: it cannot inject events.
 	if err := a.nc.Publish("casework.referral."+countyA.String()+".x.Fake", []byte("{}")); err != nil {
@@ -159,9 +172,13 @@ func TestCountyUser_ReadsOwnCounty_OtherCountyRefused(t *testing.T) {
 		"Subscription to \"" + bSubj + "\"",
 		"Subscription to \"" + publish.CountyInbox(countyB) + ".dashboard\"",
 		"Publish to \"casework.referral.",
+		"Publish to \"$JS.ACK." + publish.DefaultStream + ".county-b.",
 	} {
 		if !strings.Contains(v, want) {
 			t.Errorf("no permissions violation for %s; got:\n%s", want, v)
 		}
+	}
+	if strings.Contains(v, ".county-a.") {
+		t.Errorf("county A was refused something on its own consumer:\n%s", v)
 	}
 }

@@ -34,7 +34,8 @@ type ServerConfig struct {
 	Logger     *slog.Logger
 }
 
-// CountyUser is a program that may read one county's events. Password is
+// CountyUser is a program that may read one county's events, through a
+// consumer named after User (letters, digits, '-' and '_'). Password is
 // either plain text or a bcrypt hash ("$2a$…", as nats-server accepts).
 type CountyUser struct {
 	User     string    `json:"user"`
@@ -91,11 +92,11 @@ func StartServer(cfg ServerConfig) (*Server, error) {
 		s.user, s.password = forwarderUser, randomSecret()
 		opts.Users = []*server.User{{Username: s.user, Password: s.password}}
 		for _, u := range cfg.Users {
-			if u.User == "" || u.User == forwarderUser || u.Password == "" || u.County == uuid.Nil {
-				return nil, fmt.Errorf("nats user %q: needs a name other than %q, a password and a county", u.User, forwarderUser)
+			if !validUserName(u.User) || u.User == forwarderUser || u.Password == "" || u.County == uuid.Nil {
+				return nil, fmt.Errorf("nats user %q: needs a name other than %q made of letters, digits, '-' and '_' (it names the user's consumer), a password and a county", u.User, forwarderUser)
 			}
 			opts.Users = append(opts.Users, &server.User{Username: u.User, Password: u.Password,
-				Permissions: CountyPermissions(u.County, cfg.Stream, cfg.Prefix)})
+				Permissions: CountyPermissions(u.County, u.User, cfg.Stream, cfg.Prefix)})
 		}
 	}
 	ns, err := server.NewServer(opts)
@@ -141,31 +142,34 @@ func (s *Server) Shutdown() {
 	s.ns.WaitForShutdown()
 }
 
-// CountyPermissions are the permissions of a program that may read the
-// events of one county and nothing else, live or from the stream:
+// CountyPermissions are the permissions of the program user, which may
+// read the events of one county and nothing else, live or from the stream:
 //
 //   - subscribe to <prefix>.*.<county>.> (live, core NATS) and to its own
 //     inbox _INBOX.<county>.> (replies and push deliveries; the program
 //     sets that inbox prefix);
-//   - create, inspect and delete consumers on the stream whose filter lies
-//     in its county ($JS.API.CONSUMER.CREATE.<stream>.<name>.<prefix>.*.<county>.>),
-//     and acknowledge their messages.
+//   - create one consumer on the stream, named after the user, whose
+//     filter lies in its county
+//     ($JS.API.CONSUMER.CREATE.<stream>.<user>.<prefix>.*.<county>.>),
+//     inspect and delete it, acknowledge its messages and answer its flow
+//     control.
 //
 // Everything else is refused: publishing events, pulling from a consumer
 // ($JS.API.CONSUMER.MSG.NEXT, which would deliver another county's
-// consumer to any inbox), reading single messages of the stream, listing
-// consumers, and every other subject.
-func CountyPermissions(county uuid.UUID, stream, prefix string) *server.Permissions {
+// consumer to any inbox), reading single messages of the stream, listing,
+// inspecting, deleting or acknowledging another user's consumer, and every
+// other subject.
+func CountyPermissions(county uuid.UUID, user, stream, prefix string) *server.Permissions {
 	c := county.String()
 	return &server.Permissions{
 		Publish: &server.SubjectPermission{Allow: []string{
 			"$JS.API.INFO",
 			"$JS.API.STREAM.INFO." + stream,
-			"$JS.API.CONSUMER.CREATE." + stream + ".*." + prefix + ".*." + c + ".>",
-			"$JS.API.CONSUMER.INFO." + stream + ".*",
-			"$JS.API.CONSUMER.DELETE." + stream + ".*",
-			"$JS.ACK." + stream + ".>",
-			"$JS.FC." + stream + ".>",
+			"$JS.API.CONSUMER.CREATE." + stream + "." + user + "." + prefix + ".*." + c + ".>",
+			"$JS.API.CONSUMER.INFO." + stream + "." + user,
+			"$JS.API.CONSUMER.DELETE." + stream + "." + user,
+			"$JS.ACK." + stream + "." + user + ".>",
+			"$JS.FC." + stream + "." + user + ".>",
 		}},
 		Subscribe: &server.SubjectPermission{Allow: []string{
 			prefix + ".*." + c + ".>",
@@ -178,6 +182,20 @@ func CountyPermissions(county uuid.UUID, stream, prefix string) *server.Permissi
 // (nats.CustomInboxPrefix), under which it receives replies and the
 // deliveries of its push consumers.
 func CountyInbox(county uuid.UUID) string { return "_INBOX." + county.String() }
+
+// validUserName reports whether name can stand as one subject token and a
+// consumer name.
+func validUserName(name string) bool {
+	if name == "" || len(name) > 64 {
+		return false
+	}
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
 
 func randomSecret() string {
 	b := make([]byte, 24)
