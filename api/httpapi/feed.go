@@ -92,7 +92,8 @@ func lastEventID(c echo.Context) (uint64, error) {
 // event is its global position, the data its JSON (service.FeedEvent).
 // Comment lines are heartbeats. When the server ends the feed it sends an
 // event named "close" whose data gives the reason (slow_consumer,
-// shutdown, revoked, error) before closing the connection.
+// shutdown, revoked, token_expired, error) and the last event id sent
+// before closing the connection.
 func (s *Server) serveFeed(c echo.Context, req service.FeedRequest) error {
 	cfg := s.cfg.Feed.withDefaults()
 	after, err := lastEventID(c)
@@ -132,8 +133,20 @@ func (s *Server) serveFeed(c echo.Context, req service.FeedRequest) error {
 		buf.WriteString("\n\n")
 	}
 	last := after
+	expires := principal(c).ExpiresAt
 	for {
-		ev, err := f.Next(ctx, cfg.Heartbeat)
+		wait := cfg.Heartbeat
+		if !expires.IsZero() {
+			wait = min(wait, time.Until(expires))
+		}
+		ev, err := f.Next(ctx, max(wait, time.Millisecond))
+		if err == nil || errors.Is(err, service.ErrFeedIdle) {
+			if !expires.IsZero() && !time.Now().Before(expires) {
+				// The credentials end the feed; what was taken is sent
+				// again after the next sign-in (Last-Event-ID).
+				err = errTokenExpired
+			}
+		}
 		buf.Reset()
 		switch {
 		case errors.Is(err, service.ErrFeedIdle):
@@ -174,8 +187,13 @@ func (s *Server) serveFeed(c echo.Context, req service.FeedRequest) error {
 // maxBatch bounds the queued events sent in one write.
 const maxBatch = 64
 
+// errTokenExpired ends a feed whose access token expired.
+var errTokenExpired = errors.New("the access token expired; sign in again and resume with Last-Event-ID")
+
 func closeReason(err error) string {
 	switch {
+	case errors.Is(err, errTokenExpired):
+		return "token_expired"
 	case errors.Is(err, service.ErrSlowConsumer):
 		return "slow_consumer"
 	case errors.Is(err, service.ErrFeedClosed):

@@ -11,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
+
+	"casework/api/apitest"
 	"casework/api/httpapi"
 	"casework/api/service"
 )
@@ -291,5 +294,50 @@ func TestEventFeed_Types(t *testing.T) {
 		if r.Status != tc.status || !strings.Contains(string(r.Body), tc.rule) {
 			t.Errorf("%s %s: %d %s, want %d %s", tc.user, tc.path, r.Status, r.Body, tc.status, tc.rule)
 		}
+	}
+}
+
+// A feed ends when the token it was opened with expires: a close event
+// names the reason and the last event sent, from which a new sign-in
+// resumes.
+func TestFeed_TokenExpires_ClosesWithReason(t *testing.T) {
+	e := startReferrals(t)
+	exp := time.Unix(time.Now().Unix()+3, 0) // a token's expiry is in whole seconds
+	claims := jwt.RegisteredClaims{Subject: e.Accounts["supervisor"].AccountID.String(), Issuer: "casework",
+		IssuedAt: jwt.NewNumericDate(time.Now()), ExpiresAt: jwt.NewNumericDate(exp)}
+	short, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(apitest.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := openFeed(t, e.HTTP.URL, short, "/api/v1/feed/referrals", nil)
+	referAs(t, e, "worker", e.caseID, "agency", false)
+	first := c.next(t)
+	if first.Event != "" || first.ID == "" {
+		t.Fatalf("first frame %+v, want the existing referral's events", first)
+	}
+	var closed sseEvent
+	for closed.Event == "" {
+		closed = c.next(t)
+	}
+	var why struct {
+		Reason      string `json:"reason"`
+		LastEventID uint64 `json:"last_event_id"`
+	}
+	if err := json.Unmarshal([]byte(closed.Data), &why); err != nil || closed.Event != "close" || why.Reason != "token_expired" {
+		t.Fatalf("close frame %+v (%v), want reason token_expired", closed, err)
+	}
+	if time.Now().Before(exp) {
+		t.Fatal("the feed closed before the token expired")
+	}
+	if why.LastEventID == 0 {
+		t.Fatalf("close frame names no last event: %s", closed.Data)
+	}
+	select {
+	case ev, ok := <-c.ch:
+		if ok {
+			t.Fatalf("frame after close: %+v", ev)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the connection stayed open after the close event")
 	}
 }

@@ -210,5 +210,5 @@ func (s *Service) Authenticate(ctx context.Context, bearer string) (Principal, e
 		return Principal{}, ErrUnauthenticated
 	}
 	unit, _ := uuid.Parse(a.OrgUnit)
-	return Principal{AccountID: a.ID, Username: a.Username, DisplayName: a.DisplayName, Role: a.Role, OrgUnit: unit}, nil
+	return Principal{AccountID: a.ID, Username: a.Username, DisplayName: a.DisplayName, Role: a.Role, OrgUnit: unit, ExpiresAt: vt.exp}, nil
 }

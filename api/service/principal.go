@@ -2,6 +2,7 @@ package service
 
 import (
 	"github.com/google/uuid"
+	"time"
 
 	"casework/domain"
 	"casework/domain/org"
@@ -16,6 +17,10 @@ type Principal struct {
 	DisplayName string
 	Role        domain.Role
 	OrgUnit     uuid.UUID
+	// ExpiresAt is when the credentials the principal signed in with
+	// expire (zero: they do not); a long-lived response such as a live
+	// feed ends then.
+	ExpiresAt time.Time
 }
 
 // Actor is the principal as the domain sees it.
