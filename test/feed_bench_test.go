@@ -92,7 +92,7 @@ func BenchmarkFeed_AppendToSSELatency(b *testing.B) {
 			go func() {
 				defer writers.Done()
 				for range jobs {
-					_, pos := log.ReferralAt(b, "station", "agency")
+					_, pos := log.ReferralAt(feedtest.Async(b), "station", "agency")
 					if i := int(pos - start - 1); i >= 0 && i < len(acked) {
 						acked[i] = time.Now()
 					}

@@ -93,7 +93,7 @@ func TestFeed_FarBehind_CatchesUpThenGoesLive(t *testing.T) {
 	go func() {
 		defer close(done)
 		for range 20 {
-			log.Referral(t, "station", "agency")
+			log.Referral(feedtest.Async(t), "station", "agency")
 		}
 	}()
 	got := readN(t, f, 620)

@@ -107,7 +107,7 @@ func TestForwarder_ThreeNodeCluster_LeaderShutDownMidLoad_NothingLost(t *testing
 	go func() {
 		defer wg.Done()
 		for range 20 {
-			log.Referrals(t, 100, "stationB1", "agencyB")
+			log.Referrals(feedtest.Async(t), 100, "stationB1", "agencyB")
 		}
 	}()
 	waitAcked(t, r.fw, head(t, st)/2)

@@ -87,7 +87,7 @@ func TestForwarder_KilledAndRestartedMidStream_EveryEventOnceInOrder(t *testing.
 	go func() {
 		defer wg.Done()
 		for range 40 {
-			log.Referrals(t, 50, "stationA1", "agencyA")
+			log.Referrals(feedtest.Async(t), 50, "stationA1", "agencyA")
 		}
 	}()
 	rng := rand.New(rand.NewPCG(1, 2))
