@@ -202,3 +202,46 @@ func TestViews_BadQuery_422NamingTheField(t *testing.T) {
 		}
 	}
 }
+
+// Pending approvals per supervisor: a case awaiting a decision counts for
+// the supervisors of its station, not for another station's.
+func TestViews_CaseloadsBySupervisor_PendingApprovals(t *testing.T) {
+	env := startViews(t)
+	w := env.Token(t, "worker")
+	c := newCase(t, env, w)
+	post(t, env, w, c+"/household-checks", map[string]any{"visit_date": daysAgo(0), "investigators": []string{"李明", "王芳"},
+		"members": []any{map[string]any{"name": "李建国", "relation": "self"}}}, http.StatusOK)
+	post(t, env, w, c+"/assessments", map[string]any{"assessed_on": daysAgo(0), "risk_level": "medium",
+		"needs": []any{map[string]any{"area": "economic", "description": "收入低于低保标准"}}}, http.StatusOK)
+	var res struct {
+		Position uint64 `json:"position"`
+	}
+	post(t, env, w, c+"/approval-requests", map[string]any{"subject": "assessment"}, http.StatusOK).JSON(t, &res)
+
+	pending := func(token string) map[string]float64 {
+		p := getView(t, env, token, fmt.Sprintf("/api/v1/views/caseloads?group_by=supervisor&min_position=%d", res.Position))
+		out := map[string]float64{}
+		for _, it := range p.Items {
+			if it["group_by"] != "supervisor" {
+				t.Fatalf("group %+v", it)
+			}
+			out[fmt.Sprint(it["id"])] += it["pending_approvals"].(float64)
+		}
+		return out
+	}
+	sup, other := env.Accounts["supervisor"].AccountID.String(), env.Accounts["other-supervisor"].AccountID.String()
+	if got := pending(env.Token(t, "supervisor")); got[sup] != 1 || got[other] != 0 {
+		t.Fatalf("the station's supervisor sees %v, want 1 pending for %s", got, sup)
+	}
+	if got := pending(env.Token(t, "county")); got[sup] != 1 {
+		t.Fatalf("the county sees %v, want 1 pending for the station's supervisor", got)
+	}
+	if got := pending(env.Token(t, "other-supervisor")); got[sup] != 0 || got[other] != 0 {
+		t.Fatalf("another station's supervisor sees %v, want no pending approval", got)
+	}
+	post(t, env, env.Token(t, "supervisor"), c+"/approvals", map[string]any{"subject": "assessment", "decision": "approved"},
+		http.StatusOK).JSON(t, &res)
+	if got := pending(env.Token(t, "supervisor")); got[sup] != 0 {
+		t.Fatalf("after the decision the supervisor sees %v, want none pending", got)
+	}
+}

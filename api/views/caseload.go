@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"casework/api/service"
+	"casework/domain"
 	"casework/domain/org"
 	"casework/projections/caseload"
 )
@@ -15,7 +16,7 @@ import (
 // county or city.
 type CaseloadQuery struct {
 	Common
-	GroupBy   string // worker | station (default) | county | city
+	GroupBy   string // worker | supervisor | station (default) | county | city
 	StationID string
 	Domain    string
 	Stage     string
@@ -36,7 +37,11 @@ type CaseloadGroup struct {
 }
 
 // Caseloads counts the open cases in p's scope by stage and domain, with
-// overdue reviews and follow-ups and pending approvals, per group.
+// overdue reviews and follow-ups and pending approvals, per group. Grouped
+// by supervisor, each active supervisor account counts the cases of the
+// stations in its subtree (those whose approvals it decides); the cases of
+// a station that has no supervisor form a group with an empty id and that
+// station's id.
 // Errors: service.ErrNotFound for a role that may not read cases;
 // *service.FieldError for a bad group_by; service.ErrUnavailable.
 func (v *Service) Caseloads(ctx context.Context, p service.Principal, q CaseloadQuery) (Page[CaseloadGroup], error) {
@@ -46,8 +51,10 @@ func (v *Service) Caseloads(ctx context.Context, p service.Principal, q Caseload
 	if q.GroupBy == "" {
 		q.GroupBy = "station"
 	}
-	if q.GroupBy != "worker" && q.GroupBy != "station" && q.GroupBy != "county" && q.GroupBy != "city" {
-		return Page[CaseloadGroup]{}, &service.FieldError{Field: "group_by", Rule: "group_by.allowed", Message: "worker, station, county or city"}
+	switch q.GroupBy {
+	case "worker", "supervisor", "station", "county", "city":
+	default:
+		return Page[CaseloadGroup]{}, &service.FieldError{Field: "group_by", Rule: "group_by.allowed", Message: "worker, supervisor, station, county or city"}
 	}
 	pos, err := v.wait(ctx, q.MinPosition, caseload.Name)
 	if err != nil {
@@ -65,7 +72,34 @@ func (v *Service) Caseloads(ctx context.Context, p service.Principal, q Caseload
 		return Page[CaseloadGroup]{}, err
 	}
 	groups := map[string]*CaseloadGroup{}
+	add := func(key, id, name, station string, c caseload.Count) {
+		g := groups[key]
+		if g == nil {
+			g = &CaseloadGroup{GroupBy: q.GroupBy, ID: id, Name: name, StationID: station, ByStage: map[string]int{}, ByDomain: map[string]int{}}
+			groups[key] = g
+		}
+		g.Open += c.Open
+		g.ByStage[c.Stage] += c.Open
+		g.ByDomain[c.Domain] += c.Open
+		g.OverdueReviews += c.OverdueReviews
+		g.OverdueFollowUps += c.OverdueFollowUps
+		g.PendingApprovals += c.PendingApprovals
+	}
+	var sups supervisors
+	if q.GroupBy == "supervisor" {
+		sups = v.supervisors(tree)
+	}
 	for _, c := range counts {
+		if q.GroupBy == "supervisor" {
+			covering := sups.of(c.StationID)
+			if len(covering) == 0 {
+				add("|"+c.StationID, "", "", c.StationID, c)
+			}
+			for _, a := range covering {
+				add(a.id, a.id, a.name, a.unit, c)
+			}
+			continue
+		}
 		id, name, station := c.StationID, "", ""
 		switch q.GroupBy {
 		case "worker":
@@ -92,18 +126,7 @@ func (v *Service) Caseloads(ctx context.Context, p service.Principal, q Caseload
 				}
 			}
 		}
-		key := id + "|" + station
-		g := groups[key]
-		if g == nil {
-			g = &CaseloadGroup{GroupBy: q.GroupBy, ID: id, Name: name, StationID: station, ByStage: map[string]int{}, ByDomain: map[string]int{}}
-			groups[key] = g
-		}
-		g.Open += c.Open
-		g.ByStage[c.Stage] += c.Open
-		g.ByDomain[c.Domain] += c.Open
-		g.OverdueReviews += c.OverdueReviews
-		g.OverdueFollowUps += c.OverdueFollowUps
-		g.PendingApprovals += c.PendingApprovals
+		add(id+"|"+station, id, name, station, c)
 	}
 	items := make([]CaseloadGroup, 0, len(groups))
 	for _, g := range groups {
@@ -120,6 +143,38 @@ func (v *Service) Caseloads(ctx context.Context, p service.Principal, q Caseload
 	end := min(off+limitOf(q.Page), total)
 	return Page[CaseloadGroup]{Items: items[off:end], Total: total, Limit: limitOf(q.Page), Offset: off, AsOf: asOf.String(), Position: pos}, nil
 }
+
+// supervisor is an active supervisor account and the org unit it serves.
+type supervisor struct{ id, name, unit string }
+
+// supervisors maps a station id to the supervisors who decide its cases'
+// approvals: those attached to the station or to a unit above it.
+type supervisors map[string][]supervisor
+
+func (v *Service) supervisors(tree *org.Tree) supervisors {
+	var all []supervisor
+	for _, a := range v.svc.Directory().Accounts() {
+		if a.Role == domain.RoleSupervisor && a.CanLogIn() {
+			all = append(all, supervisor{id: a.ID.String(), name: a.DisplayName, unit: a.OrgUnit})
+		}
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].id < all[j].id })
+	out := supervisors{}
+	for _, s := range all {
+		unit, err := uuid.Parse(s.unit)
+		if err != nil {
+			continue
+		}
+		for _, st := range tree.Subtree(unit) {
+			if st.Kind == org.KindStation {
+				out[st.ID.String()] = append(out[st.ID.String()], s)
+			}
+		}
+	}
+	return out
+}
+
+func (s supervisors) of(station string) []supervisor { return s[station] }
 
 // CaseQuery asks for a list of cases.
 type CaseQuery struct {
