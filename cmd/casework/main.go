@@ -35,7 +35,7 @@ func newRootCmd(getenv func(string) (string, bool), serve func(context.Context, 
 		SilenceErrors: false,
 	}
 	root.AddCommand(newServeCmd(getenv, serve), newClientsCmd(getenv), newKeysCmd(getenv), newAuditCmd(getenv),
-		newProjectionsCmd(getenv, os.Stdout))
+		newProjectionsCmd(getenv))
 	return root
 }
 

@@ -48,7 +48,7 @@ func startProjections(ctx context.Context, cfg Config, store eventstore.Store, l
 
 // newProjectionsCmd is `casework projections status|rebuild`: they open the
 // data directory directly (stop the node before a rebuild).
-func newProjectionsCmd(getenv func(string) (string, bool), stdout io.Writer) *cobra.Command {
+func newProjectionsCmd(getenv func(string) (string, bool)) *cobra.Command {
 	cfg := defaultConfig()
 	envErr := cfg.fromEnv(getenv)
 	cmd := &cobra.Command{Use: "projections", Short: "Inspect and rebuild the read models (views.db in the data directory)"}
@@ -92,7 +92,7 @@ func newProjectionsCmd(getenv func(string) (string, bool), stdout io.Writer) *co
 		Short: "Show each projection's version, position, lag behind the log and failure",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			ctx := c.Context()
+			ctx, stdout := c.Context(), c.OutOrStdout()
 			store, db, head, closeAll, err := openHead(ctx)
 			if err != nil {
 				return err
@@ -109,7 +109,7 @@ func newProjectionsCmd(getenv func(string) (string, bool), stdout io.Writer) *co
 		Use:   "rebuild [name...]",
 		Short: "Rebuild projections (all when none is named) from the log into new tables, swapped in when caught up",
 		RunE: func(c *cobra.Command, names []string) error {
-			ctx := c.Context()
+			ctx, stdout := c.Context(), c.OutOrStdout()
 			store, db, head, closeAll, err := openHead(ctx)
 			if err != nil {
 				return err
