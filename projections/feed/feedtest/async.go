@@ -1,7 +1,6 @@
 package feedtest
 
 import (
-	"fmt"
 	"runtime"
 	"testing"
 )
@@ -27,6 +26,6 @@ func (a async) Fatal(args ...any) {
 
 func (a async) Fatalf(format string, args ...any) {
 	a.TB.Helper()
-	a.TB.Error(fmt.Sprintf(format, args...))
+	a.TB.Errorf(format, args...)
 	runtime.Goexit()
 }
