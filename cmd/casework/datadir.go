@@ -75,14 +75,19 @@ func loadMasterKeys(path string) (master []byte, previous [][]byte, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if len(master) != pii.MasterKeySize {
+		return nil, nil, fmt.Errorf("master key %s: %d bytes, must be exactly %d raw bytes (not hex or base64 text)", path, len(master), pii.MasterKeySize)
+	}
 	next, err := os.ReadFile(path + ".new")
 	switch {
-	case err == nil && len(next) >= pii.MasterKeySize:
-		previous = append(previous, next[:pii.MasterKeySize])
+	case err == nil && len(next) == pii.MasterKeySize:
+		previous = append(previous, next)
+	case err == nil && len(next) > pii.MasterKeySize:
+		return nil, nil, fmt.Errorf("master key %s.new: %d bytes, must be exactly %d", path, len(next), pii.MasterKeySize)
 	case err != nil && !errors.Is(err, fs.ErrNotExist):
 		return nil, nil, fmt.Errorf("read master key: %w", err)
 	}
-	return master[:pii.MasterKeySize], previous, nil
+	return master, previous, nil
 }
 
 // openDataDir opens (creating on first use) the event store and the key

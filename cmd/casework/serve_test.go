@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"casework/cmd/casework/internal/demo"
+	"casework/eventstore/pii"
 	"casework/eventstore/sqlite"
 )
 
@@ -365,5 +366,28 @@ func TestLoadSigningKey_ShortFileRefused(t *testing.T) {
 	os.WriteFile(p, []byte("short"), 0o600)
 	if _, err := loadSigningKey(p); err == nil || !strings.Contains(err.Error(), fmt.Sprint(signingKeySize)) {
 		t.Errorf("short key: %v", err)
+	}
+}
+
+func TestLoadMasterKeys_WrongLengthRefused(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range map[string][]byte{
+		"hex text": []byte(strings.Repeat("ab", pii.MasterKeySize)),
+		"short":    []byte("short"),
+	} {
+		p := filepath.Join(dir, strings.ReplaceAll(name, " ", "_"))
+		os.WriteFile(p, body, 0o600)
+		if _, _, err := loadMasterKeys(p); err == nil || !strings.Contains(err.Error(), "32") {
+			t.Errorf("%s: %v, want refused", name, err)
+		}
+	}
+	p := filepath.Join(dir, "fresh")
+	m, prev, err := loadMasterKeys(p)
+	if err != nil || len(m) != pii.MasterKeySize || len(prev) != 0 {
+		t.Fatalf("fresh key: %d bytes, %d previous, %v", len(m), len(prev), err)
+	}
+	again, _, err := loadMasterKeys(p)
+	if err != nil || !bytes.Equal(again, m) {
+		t.Fatalf("the key generated on first start is not the one read back: %v", err)
 	}
 }
