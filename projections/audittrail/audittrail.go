@@ -7,12 +7,9 @@
 package audittrail
 
 import (
-	"bytes"
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"sort"
 	"strings"
 
 	"casework/domain/contract"
@@ -133,42 +130,4 @@ func (p *projection) Flush() error {
 func (p *projection) Reset() {
 	clear(p.fresh)
 	p.owners.Reset()
-}
-
-// Summary is a one-line reading of an event: its type and the top-level
-// scalar fields of its (already stripped) payload, in name order, cut at
-// 240 bytes.
-func Summary(typ string, data []byte) string {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(data, &m) != nil {
-		return typ
-	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	b.WriteString(typ)
-	sep := ": "
-	for _, k := range keys {
-		v := bytes.TrimSpace(m[k])
-		if len(v) == 0 || v[0] == '{' || v[0] == '[' || string(v) == "null" || string(v) == `""` {
-			continue
-		}
-		var s any
-		if json.Unmarshal(v, &s) != nil {
-			continue
-		}
-		fmt.Fprintf(&b, "%s%s=%v", sep, k, s)
-		sep = ", "
-		if b.Len() > 240 {
-			break
-		}
-	}
-	out := b.String()
-	if len(out) > 240 {
-		out = strings.ToValidUTF8(out[:240], "") + "…"
-	}
-	return out
 }
