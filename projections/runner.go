@@ -512,6 +512,11 @@ func (r *Runner) commit(ctx context.Context, ts []*tracker, batch []*Event) erro
 // applyTo runs one tracker's part of a batch; nil on success.
 func (r *Runner) applyTo(ctx context.Context, tx *sql.Tx, t *tracker, evs []*Event, last uint64) *FailedError {
 	failAt := func(ev *Event, err error) *FailedError {
+		// A row written late belongs to the event that made it.
+		var ee *EventError
+		if errors.As(err, &ee) && ee.Event != nil {
+			ev = ee.Event
+		}
 		f := &FailedError{Name: t.def.Name, Err: err.Error()}
 		if ev != nil {
 			f.Position, f.Stream, f.Type = ev.Position, ev.Stream, ev.Type
