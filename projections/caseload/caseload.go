@@ -35,12 +35,24 @@ type projection struct {
 	projections.Base
 	cases     *projections.Cache[string, casefile.State]
 	referrals *projections.Cache[string, referralRow]
+	caseRows  *projections.Rows
+	refRows   *projections.Rows
 }
 
 func newProjection(t projections.Tables) *projection {
 	p := &projection{cases: projections.NewCache[string, casefile.State](50_000),
 		referrals: projections.NewCache[string, referralRow](20_000)}
 	p.T = t
+	// An upsert rewrites a row in place, where a replace deletes it and
+	// inserts it again under a new rowid.
+	p.caseRows = p.NewRows(`INSERT INTO `+t.Name("cases")+` (case_id, station_id, worker_id, domain, stage, active,
+		opened_on, closed_on, next_review, next_follow_up, risk_level, pending, services, revision, state) VALUES`, 15,
+		upsert("case_id", "station_id", "worker_id", "domain", "stage", "active", "opened_on", "closed_on", "next_review",
+			"next_follow_up", "risk_level", "pending", "services", "revision", "state"), 32)
+	p.refRows = p.NewRows(`INSERT INTO `+t.Name("referrals")+` (referral_id, case_id, from_station, from_worker,
+		to_agency, domain, priority, status, held_from, final, requested_on, due_date, changed_on) VALUES`, 13,
+		upsert("referral_id", "case_id", "from_station", "from_worker", "to_agency", "domain", "priority", "status",
+			"held_from", "final", "requested_on", "due_date", "changed_on"), 32)
 	return p
 }
 
@@ -181,28 +193,31 @@ func (p *projection) Flush() error {
 		if err != nil {
 			return err
 		}
-		return p.Exec(`INSERT OR REPLACE INTO `+p.T.Name("cases")+` (case_id, station_id, worker_id, domain, stage, active,
-			opened_on, closed_on, next_review, next_follow_up, risk_level, pending, services, revision, state)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			streamID(stream), st.StationID, st.WorkerID, string(st.Domain), st.Stage(), st.Active(),
+		return p.caseRows.Add(nil, streamID(stream), st.StationID, st.WorkerID, string(st.Domain), st.Stage(), st.Active(),
 			st.OpenedOn.String(), st.ClosedOn.String(), st.NextReviewDate.String(), st.NextFollowUp.String(),
 			st.RiskLevel, pending(st), st.ServicesDelivered, st.Version-1, blob)
 	})
 	if err != nil {
 		return err
 	}
-	return p.referrals.Dirty(func(_ string, r *referralRow) error {
-		return p.Exec(`INSERT OR REPLACE INTO `+p.T.Name("referrals")+` (referral_id, case_id, from_station, from_worker,
-			to_agency, domain, priority, status, held_from, final, requested_on, due_date, changed_on)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			r.ID, r.CaseID, r.FromStation, r.FromWorker, r.ToAgency, r.Domain, r.Priority, string(r.Status),
+	if err := p.caseRows.Flush(); err != nil {
+		return err
+	}
+	err = p.referrals.Dirty(func(_ string, r *referralRow) error {
+		return p.refRows.Add(nil, r.ID, r.CaseID, r.FromStation, r.FromWorker, r.ToAgency, r.Domain, r.Priority, string(r.Status),
 			string(r.HeldFrom), r.Status.Final(), r.RequestedOn.String(), r.DueDate.String(), r.ChangedOn.String())
 	})
+	if err != nil {
+		return err
+	}
+	return p.refRows.Flush()
 }
 
 func (p *projection) Reset() {
 	p.cases.Reset()
 	p.referrals.Reset()
+	p.caseRows.Reset()
+	p.refRows.Reset()
 }
 
 // pending lists the subjects awaiting a supervisor's decision.
@@ -214,6 +229,15 @@ func pending(st *casefile.State) string {
 		}
 	}
 	return strings.Join(out, ",")
+}
+
+// upsert is the conflict clause that sets every column but the key.
+func upsert(key string, cols ...string) string {
+	set := make([]string, len(cols))
+	for i, c := range cols {
+		set[i] = c + " = excluded." + c
+	}
+	return "ON CONFLICT (" + key + ") DO UPDATE SET " + strings.Join(set, ", ")
 }
 
 func streamID(stream string) string {
