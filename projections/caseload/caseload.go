@@ -28,7 +28,7 @@ const Name = "caseload"
 
 // Def is the projection's definition.
 func Def() projections.Def {
-	return projections.Def{Name: Name, Version: 1, New: func(t projections.Tables) projections.Projection { return newProjection(t) }}
+	return projections.Def{Name: Name, Version: 2, New: func(t projections.Tables) projections.Projection { return newProjection(t) }}
 }
 
 type projection struct {
@@ -36,6 +36,7 @@ type projection struct {
 	cases     *projections.Cache[string, casefile.State]
 	referrals *projections.Cache[string, referralRow]
 	caseRows  *projections.Rows
+	stateRows *projections.Rows
 	refRows   *projections.Rows
 }
 
@@ -45,10 +46,11 @@ func newProjection(t projections.Tables) *projection {
 	p.T = t
 	// An upsert rewrites a row in place, where a replace deletes it and
 	// inserts it again under a new rowid.
-	p.caseRows = p.NewRows(`INSERT INTO `+t.Name("cases")+` (case_id, station_id, worker_id, domain, stage, active,
-		opened_on, closed_on, next_review, next_follow_up, risk_level, pending, services, revision, state) VALUES`, 15,
-		upsert("case_id", "station_id", "worker_id", "domain", "stage", "active", "opened_on", "closed_on", "next_review",
-			"next_follow_up", "risk_level", "pending", "services", "revision", "state"), 32)
+	p.caseRows = p.NewRows(`INSERT INTO `+t.Name("cases")+` (station_id, case_id, worker_id, domain, stage, active,
+		opened_on, closed_on, next_review, next_follow_up, risk_level, pending, services, revision) VALUES`, 14,
+		upsert("station_id, case_id", "worker_id", "domain", "stage", "active", "opened_on", "closed_on", "next_review",
+			"next_follow_up", "risk_level", "pending", "services", "revision"), 32)
+	p.stateRows = p.NewRows(`INSERT INTO `+t.Name("states")+` (case_id, state) VALUES`, 2, upsert("case_id", "state"), 64)
 	p.refRows = p.NewRows(`INSERT INTO `+t.Name("referrals")+` (referral_id, case_id, from_station, from_worker,
 		to_agency, domain, priority, status, held_from, final, requested_on, due_date, changed_on) VALUES`, 13,
 		upsert("referral_id", "case_id", "from_station", "from_worker", "to_agency", "domain", "priority", "status",
@@ -58,14 +60,19 @@ func newProjection(t projections.Tables) *projection {
 
 func (p *projection) Schema() []string {
 	c, r := p.T.Name("cases"), p.T.Name("referrals")
+	// A station's cases lie together (a case never changes station), so
+	// that a county's lists read few pages; the open index covers the
+	// counts. The folded states, read only by the fold, are kept apart.
 	return []string{
 		`CREATE TABLE IF NOT EXISTS ` + c + ` (
-			case_id TEXT PRIMARY KEY, station_id TEXT NOT NULL, worker_id TEXT NOT NULL, domain TEXT NOT NULL,
+			station_id TEXT NOT NULL, case_id TEXT NOT NULL, worker_id TEXT NOT NULL, domain TEXT NOT NULL,
 			stage TEXT NOT NULL, active INTEGER NOT NULL, opened_on TEXT NOT NULL, closed_on TEXT NOT NULL,
 			next_review TEXT NOT NULL, next_follow_up TEXT NOT NULL, risk_level TEXT NOT NULL,
-			pending TEXT NOT NULL, services INTEGER NOT NULL, revision INTEGER NOT NULL, state BLOB NOT NULL)`,
-		`CREATE INDEX IF NOT EXISTS ` + c + `_station ON ` + c + ` (station_id, active, stage)`,
+			pending TEXT NOT NULL, services INTEGER NOT NULL, revision INTEGER NOT NULL,
+			PRIMARY KEY (station_id, case_id)) WITHOUT ROWID`,
+		`CREATE INDEX IF NOT EXISTS ` + c + `_open ON ` + c + ` (station_id, active, worker_id, stage, domain, next_review, next_follow_up, pending)`,
 		`CREATE INDEX IF NOT EXISTS ` + c + `_worker ON ` + c + ` (worker_id, active)`,
+		`CREATE TABLE IF NOT EXISTS ` + p.T.Name("states") + ` (case_id TEXT PRIMARY KEY, state BLOB NOT NULL)`,
 		`CREATE TABLE IF NOT EXISTS ` + r + ` (
 			referral_id TEXT PRIMARY KEY, case_id TEXT NOT NULL, from_station TEXT NOT NULL, from_worker TEXT NOT NULL,
 			to_agency TEXT NOT NULL, domain TEXT NOT NULL, priority TEXT NOT NULL, status TEXT NOT NULL,
@@ -115,7 +122,7 @@ func (p *projection) caseState(stream string) (*casefile.State, error) {
 	}
 	st := &casefile.State{}
 	var blob []byte
-	err := p.QueryRow(`SELECT state FROM `+p.T.Name("cases")+` WHERE case_id = ?`, streamID(stream)).Scan(&blob)
+	err := p.QueryRow(`SELECT state FROM `+p.T.Name("states")+` WHERE case_id = ?`, streamID(stream)).Scan(&blob)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return st, nil
@@ -193,14 +200,21 @@ func (p *projection) Flush() error {
 		if err != nil {
 			return err
 		}
-		return p.caseRows.Add(nil, streamID(stream), st.StationID, st.WorkerID, string(st.Domain), st.Stage(), st.Active(),
+		id := streamID(stream)
+		if err := p.stateRows.Add(nil, id, blob); err != nil {
+			return err
+		}
+		return p.caseRows.Add(nil, st.StationID, id, st.WorkerID, string(st.Domain), st.Stage(), st.Active(),
 			st.OpenedOn.String(), st.ClosedOn.String(), st.NextReviewDate.String(), st.NextFollowUp.String(),
-			st.RiskLevel, pending(st), st.ServicesDelivered, st.Version-1, blob)
+			st.RiskLevel, pending(st), st.ServicesDelivered, st.Version-1)
 	})
 	if err != nil {
 		return err
 	}
 	if err := p.caseRows.Flush(); err != nil {
+		return err
+	}
+	if err := p.stateRows.Flush(); err != nil {
 		return err
 	}
 	err = p.referrals.Dirty(func(_ string, r *referralRow) error {
@@ -217,6 +231,7 @@ func (p *projection) Reset() {
 	p.cases.Reset()
 	p.referrals.Reset()
 	p.caseRows.Reset()
+	p.stateRows.Reset()
 	p.refRows.Reset()
 }
 
