@@ -29,8 +29,13 @@ func (c *Cache[K, V]) Get(k K) (*V, bool) {
 // Put caches v as k's state, changed in this batch.
 func (c *Cache[K, V]) Put(k K, v *V) { c.dirty[k] = v }
 
-// Dirty calls f for each state changed in this batch, then keeps them
-// as clean.
+// Full reports whether the cache holds more states than its size: a
+// projection that keeps changed states unwritten across the batches of a
+// shadow build must write them (Dirty) now.
+func (c *Cache[K, V]) Full() bool { return len(c.m)+len(c.dirty) > c.max }
+
+// Dirty calls f for each state changed since it was last called, then
+// keeps them as clean.
 func (c *Cache[K, V]) Dirty(f func(K, *V) error) error {
 	for k, v := range c.dirty {
 		if err := f(k, v); err != nil {

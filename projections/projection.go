@@ -63,6 +63,19 @@ func (b *Base) Begin(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
+type shadowKey struct{}
+
+// Shadow reports whether the batch belongs to a shadow build, whose rows
+// need be complete only when its generation is swapped in: Flush may then
+// keep folded states unwritten across batches (within a bound), because an
+// unfinished build is never served (it starts again from the beginning).
+// The runner calls Begin and Flush once more in the swap's transaction,
+// where Shadow is false and everything must be written.
+func (b *Base) Shadow() bool {
+	v, _ := b.Ctx.Value(shadowKey{}).(bool)
+	return v
+}
+
 // Exec runs a statement in the batch's transaction, prepared once per
 // batch.
 func (b *Base) Exec(query string, args ...any) error {

@@ -192,6 +192,21 @@ func (p *projection) referralRow(stream string) (*referralRow, error) {
 }
 
 func (p *projection) Flush() error {
+	// A shadow build writes each folded state once, at the swap, unless
+	// the states outgrow the caches first.
+	hold := p.Shadow()
+	if !hold || p.cases.Full() {
+		if err := p.flushCases(); err != nil {
+			return err
+		}
+	}
+	if !hold || p.referrals.Full() {
+		return p.flushReferrals()
+	}
+	return nil
+}
+
+func (p *projection) flushCases() error {
 	err := p.cases.Dirty(func(stream string, st *casefile.State) error {
 		if !st.Exists {
 			return nil
@@ -214,10 +229,11 @@ func (p *projection) Flush() error {
 	if err := p.caseRows.Flush(); err != nil {
 		return err
 	}
-	if err := p.stateRows.Flush(); err != nil {
-		return err
-	}
-	err = p.referrals.Dirty(func(_ string, r *referralRow) error {
+	return p.stateRows.Flush()
+}
+
+func (p *projection) flushReferrals() error {
+	err := p.referrals.Dirty(func(_ string, r *referralRow) error {
 		return p.refRows.Add(nil, r.ID, r.CaseID, r.FromStation, r.FromWorker, r.ToAgency, r.Domain, r.Priority, string(r.Status),
 			string(r.HeldFrom), r.Status.Final(), r.RequestedOn.String(), r.DueDate.String(), r.ChangedOn.String())
 	})
