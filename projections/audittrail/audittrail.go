@@ -74,7 +74,11 @@ func (p *projection) owner(ev *projections.Event) (string, error) {
 		return *o, nil
 	}
 	var o string
-	err := p.QueryRow(`SELECT owner_unit FROM `+p.T.Name("streams")+` WHERE stream = ?`, ev.Stream).Scan(&o)
+	err := sql.ErrNoRows
+	// A stream's first event has no owner stored yet: no need to look.
+	if ev.Revision > 0 {
+		err = p.QueryRow(`SELECT owner_unit FROM `+p.T.Name("streams")+` WHERE stream = ?`, ev.Stream).Scan(&o)
+	}
 	switch {
 	case err == nil:
 	case errors.Is(err, sql.ErrNoRows):
