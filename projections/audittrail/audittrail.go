@@ -35,7 +35,7 @@ type projection struct {
 }
 
 func newProjection(t projections.Tables) *projection {
-	p := &projection{owners: projections.NewCache[string, string](100_000), fresh: map[string]string{}}
+	p := &projection{owners: projections.NewCache[string, string](50_000), fresh: map[string]string{}}
 	p.T = t
 	// Many rows to a statement: an event's row costs a fraction of a
 	// statement of its own.

@@ -41,8 +41,10 @@ type projection struct {
 }
 
 func newProjection(t projections.Tables) *projection {
-	p := &projection{cases: projections.NewCache[string, casefile.State](50_000),
-		referrals: projections.NewCache[string, referralRow](20_000)}
+	// A folded case takes about 1.5 kB: the caches stay near 30 MB
+	// however long the log.
+	p := &projection{cases: projections.NewCache[string, casefile.State](16_000),
+		referrals: projections.NewCache[string, referralRow](10_000)}
 	p.T = t
 	// An upsert rewrites a row in place, where a replace deletes it and
 	// inserts it again under a new rowid.

@@ -61,8 +61,8 @@ type projection struct {
 }
 
 func newProjection(t projections.Tables) *projection {
-	p := &projection{facts: map[fact]*amount{}, cases: projections.NewCache[string, caseInfo](100_000),
-		newCases: map[string]caseInfo{}, referrals: projections.NewCache[string, string](50_000), newRefs: map[string]string{}}
+	p := &projection{facts: map[fact]*amount{}, cases: projections.NewCache[string, caseInfo](50_000),
+		newCases: map[string]caseInfo{}, referrals: projections.NewCache[string, string](20_000), newRefs: map[string]string{}}
 	p.T = t
 	p.factRows = p.NewRows(`INSERT INTO `+t.Name("facts")+` (station_id, day, recorded_day, metric, key, n, minutes, attendance) VALUES`, 8,
 		`ON CONFLICT DO UPDATE SET n = n + excluded.n, minutes = minutes + excluded.minutes, attendance = attendance + excluded.attendance`, 64)
