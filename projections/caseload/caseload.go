@@ -33,7 +33,7 @@ func Def() projections.Def {
 
 type projection struct {
 	projections.Base
-	cases     *projections.Cache[string, casefile.State]
+	cases     *projections.Cache[string, foldedCase]
 	referrals *projections.Cache[string, referralRow]
 	caseRows  *projections.Rows
 	stateRows *projections.Rows
@@ -43,16 +43,16 @@ type projection struct {
 func newProjection(t projections.Tables) *projection {
 	// A folded case takes about 1.5 kB: the caches stay near 30 MB
 	// however long the log.
-	p := &projection{cases: projections.NewCache[string, casefile.State](16_000),
+	p := &projection{cases: projections.NewCache[string, foldedCase](16_000),
 		referrals: projections.NewCache[string, referralRow](10_000)}
 	p.T = t
 	// An upsert rewrites a row in place, where a replace deletes it and
 	// inserts it again under a new rowid.
-	p.caseRows = p.NewRows(`INSERT INTO `+t.Name("cases")+` (station_id, case_id, worker_id, domain, stage, active,
-		opened_on, closed_on, next_review, next_follow_up, risk_level, pending, services, revision) VALUES`, 14,
-		upsert("station_id, case_id", "worker_id", "domain", "stage", "active", "opened_on", "closed_on", "next_review",
+	p.caseRows = p.NewRows(`INSERT INTO `+t.Name("cases")+` (station_id, seq, case_id, worker_id, domain, stage, active,
+		opened_on, closed_on, next_review, next_follow_up, risk_level, pending, services, revision) VALUES`, 15,
+		upsert("station_id, seq", "case_id", "worker_id", "domain", "stage", "active", "opened_on", "closed_on", "next_review",
 			"next_follow_up", "risk_level", "pending", "services", "revision"), 32)
-	p.stateRows = p.NewRows(`INSERT INTO `+t.Name("states")+` (case_id, state) VALUES`, 2, upsert("case_id", "state"), 64)
+	p.stateRows = p.NewRows(`INSERT INTO `+t.Name("states")+` (case_id, seq, state) VALUES`, 3, upsert("case_id", "seq", "state"), 64)
 	p.refRows = p.NewRows(`INSERT INTO `+t.Name("referrals")+` (referral_id, case_id, from_station, from_worker,
 		to_agency, domain, priority, status, held_from, final, requested_on, due_date, changed_on) VALUES`, 13,
 		upsert("referral_id", "case_id", "from_station", "from_worker", "to_agency", "domain", "priority", "status",
@@ -63,18 +63,20 @@ func newProjection(t projections.Tables) *projection {
 func (p *projection) Schema() []string {
 	c, r := p.T.Name("cases"), p.T.Name("referrals")
 	// A station's cases lie together (a case never changes station), so
-	// that a county's lists read few pages; the open index covers the
-	// counts. The folded states, read only by the fold, are kept apart.
+	// that a county's lists read few pages, in the order they were opened
+	// (seq, the position of the case's first event), so that cases active
+	// at the same time share pages; the open index covers the counts. The
+	// folded states, read only by the fold, are kept apart.
 	return []string{
 		`CREATE TABLE IF NOT EXISTS ` + c + ` (
-			station_id TEXT NOT NULL, case_id TEXT NOT NULL, worker_id TEXT NOT NULL, domain TEXT NOT NULL,
+			station_id TEXT NOT NULL, seq INTEGER NOT NULL, case_id TEXT NOT NULL, worker_id TEXT NOT NULL, domain TEXT NOT NULL,
 			stage TEXT NOT NULL, active INTEGER NOT NULL, opened_on TEXT NOT NULL, closed_on TEXT NOT NULL,
 			next_review TEXT NOT NULL, next_follow_up TEXT NOT NULL, risk_level TEXT NOT NULL,
 			pending TEXT NOT NULL, services INTEGER NOT NULL, revision INTEGER NOT NULL,
-			PRIMARY KEY (station_id, case_id)) WITHOUT ROWID`,
+			PRIMARY KEY (station_id, seq)) WITHOUT ROWID`,
 		`CREATE INDEX IF NOT EXISTS ` + c + `_open ON ` + c + ` (station_id, active, worker_id, stage, domain, next_review, next_follow_up, pending)`,
 		`CREATE INDEX IF NOT EXISTS ` + c + `_worker ON ` + c + ` (worker_id, active)`,
-		`CREATE TABLE IF NOT EXISTS ` + p.T.Name("states") + ` (case_id TEXT PRIMARY KEY, state BLOB NOT NULL)`,
+		`CREATE TABLE IF NOT EXISTS ` + p.T.Name("states") + ` (case_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, state BLOB NOT NULL)`,
 		`CREATE TABLE IF NOT EXISTS ` + r + ` (
 			referral_id TEXT PRIMARY KEY, case_id TEXT NOT NULL, from_station TEXT NOT NULL, from_worker TEXT NOT NULL,
 			to_agency TEXT NOT NULL, domain TEXT NOT NULL, priority TEXT NOT NULL, status TEXT NOT NULL,
@@ -107,34 +109,43 @@ func (p *projection) applyCase(ev *projections.Event) error {
 	if err != nil {
 		return err
 	}
-	st, err := p.caseState(ev.Stream)
+	fc, err := p.caseState(ev)
 	if err != nil {
 		return err
 	}
+	st := &fc.State
 	st.Apply(de)
 	// Not needed by any view, and personal even when stripped.
 	st.Client, st.Household, st.Eligibility = casefile.Client{}, casefile.Household{}, casefile.Eligibility{}
-	p.cases.Put(ev.Stream, st)
+	p.cases.Put(ev.Stream, fc)
 	return nil
 }
 
-func (p *projection) caseState(stream string) (*casefile.State, error) {
-	if st, ok := p.cases.Get(stream); ok {
-		return st, nil
+// foldedCase is a case folded, and the position of its first event.
+type foldedCase struct {
+	Seq   uint64
+	State casefile.State
+}
+
+// caseState returns the folded case of ev's stream; a case not stored yet
+// starts at ev.
+func (p *projection) caseState(ev *projections.Event) (*foldedCase, error) {
+	if fc, ok := p.cases.Get(ev.Stream); ok {
+		return fc, nil
 	}
-	st := &casefile.State{}
+	fc := &foldedCase{Seq: ev.Position}
 	var blob []byte
-	err := p.QueryRow(`SELECT state FROM `+p.T.Name("states")+` WHERE case_id = ?`, streamID(stream)).Scan(&blob)
+	err := p.QueryRow(`SELECT seq, state FROM `+p.T.Name("states")+` WHERE case_id = ?`, streamID(ev.Stream)).Scan(&fc.Seq, &blob)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return st, nil
+		return fc, nil
 	case err != nil:
 		return nil, err
 	}
-	if err := json.Unmarshal(blob, &storedCase{State: st}); err != nil {
-		return nil, fmt.Errorf("stored state of %s: %w", stream, err)
+	if err := json.Unmarshal(blob, &storedCase{State: &fc.State}); err != nil {
+		return nil, fmt.Errorf("stored state of %s: %w", ev.Stream, err)
 	}
-	return st, nil
+	return fc, nil
 }
 
 // storedCase is the folded case as the read model keeps it: the client,
@@ -209,7 +220,8 @@ func (p *projection) Flush() error {
 }
 
 func (p *projection) flushCases() error {
-	err := p.cases.Dirty(func(stream string, st *casefile.State) error {
+	err := p.cases.Dirty(func(stream string, fc *foldedCase) error {
+		st := &fc.State
 		if !st.Exists {
 			return nil
 		}
@@ -218,10 +230,10 @@ func (p *projection) flushCases() error {
 			return err
 		}
 		id := streamID(stream)
-		if err := p.stateRows.Add(nil, id, blob); err != nil {
+		if err := p.stateRows.Add(nil, id, fc.Seq, blob); err != nil {
 			return err
 		}
-		return p.caseRows.Add(nil, st.StationID, id, st.WorkerID, string(st.Domain), st.Stage(), st.Active(),
+		return p.caseRows.Add(nil, st.StationID, fc.Seq, id, st.WorkerID, string(st.Domain), st.Stage(), st.Active(),
 			st.OpenedOn.String(), st.ClosedOn.String(), st.NextReviewDate.String(), st.NextFollowUp.String(),
 			st.RiskLevel, pending(st), st.ServicesDelivered, st.Version-1)
 	})
