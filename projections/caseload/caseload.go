@@ -51,8 +51,8 @@ func newProjection(t projections.Tables) *projection {
 	p.caseRows = p.NewRows(`INSERT INTO `+t.Name("cases")+` (station_id, seq, case_id, worker_id, domain, stage, active,
 		opened_on, closed_on, next_review, next_follow_up, risk_level, pending, services, revision) VALUES`, 15,
 		upsert("station_id, seq", "case_id", "worker_id", "domain", "stage", "active", "opened_on", "closed_on", "next_review",
-			"next_follow_up", "risk_level", "pending", "services", "revision"), 32)
-	p.stateRows = p.NewRows(`INSERT INTO `+t.Name("states")+` (case_id, seq, state) VALUES`, 3, upsert("case_id", "seq", "state"), 64)
+			"next_follow_up", "risk_level", "pending", "services", "revision"), 256)
+	p.stateRows = p.NewRows(`INSERT INTO `+t.Name("states")+` (case_id, seq, state) VALUES`, 3, upsert("case_id", "seq", "state"), 512)
 	p.refRows = p.NewRows(`INSERT INTO `+t.Name("referrals")+` (referral_id, case_id, from_station, from_worker,
 		to_agency, domain, priority, status, held_from, final, requested_on, due_date, changed_on) VALUES`, 13,
 		upsert("referral_id", "case_id", "from_station", "from_worker", "to_agency", "domain", "priority", "status",
