@@ -32,9 +32,11 @@ func (t Tables) Prefix() string { return t.prefix }
 // Projection is one generation of a read model. The runner calls Begin,
 // Apply for each event of a batch in position order, then Flush, all in
 // one transaction (under a savepoint of the projection's own); then it
-// commits, or calls Reset after rolling the savepoint back. A projection
-// may cache what it read or wrote across batches, but must forget it in
-// Reset. Every method is called from one goroutine at a time.
+// commits, or calls Reset after rolling the savepoint back. When a shadow
+// generation is swapped in, it calls Begin and Flush once more, in the
+// swap's transaction (see Base.Shadow). A projection may cache what it
+// read or wrote across batches, but must forget it in Reset. Every method
+// is called from one goroutine at a time.
 type Projection interface {
 	// Schema returns the statements that create the tables and indexes
 	// (IF NOT EXISTS).
