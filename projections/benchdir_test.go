@@ -10,7 +10,7 @@ func osMkdirTemp() (string, error) { return os.MkdirTemp("", "casework-bench-") 
 // TestMain removes the benchmark log generated for the process, if any.
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if benchLog.dir != "" {
+	if benchLog.temp {
 		os.RemoveAll(benchLog.dir)
 	}
 	os.Exit(code)

@@ -2,8 +2,10 @@ package projections
 
 // Cache keeps the folded states a projection read or wrote, bounded so
 // that memory stays flat over a long rebuild, and tracks which ones a
-// batch changed. Dropping everything when full is enough: the states of a
-// batch are dirty and kept until Flush.
+// batch changed. The states of a batch are dirty and kept until Flush;
+// when full, it drops clean states at random (map order) down to nine
+// tenths of its size: a log that cycles through more streams than it
+// holds still finds some, where dropping everything would find none.
 type Cache[K comparable, V any] struct {
 	max   int
 	m     map[K]*V
@@ -27,16 +29,28 @@ func (c *Cache[K, V]) Get(k K) (*V, bool) {
 // Put caches v as k's state, changed in this batch.
 func (c *Cache[K, V]) Put(k K, v *V) { c.dirty[k] = v }
 
-// Dirty calls f for each state changed in this batch, then keeps them
-// as clean.
+// Full reports whether the cache holds more states than its size: a
+// projection that keeps changed states unwritten across the batches of a
+// shadow build must write them (Dirty) now.
+func (c *Cache[K, V]) Full() bool { return len(c.m)+len(c.dirty) > c.max }
+
+// Dirty calls f for each state changed since it was last called, then
+// keeps them as clean.
 func (c *Cache[K, V]) Dirty(f func(K, *V) error) error {
 	for k, v := range c.dirty {
 		if err := f(k, v); err != nil {
 			return err
 		}
 	}
-	if len(c.m)+len(c.dirty) > c.max {
-		clear(c.m)
+	if over := len(c.m) + len(c.dirty) - c.max; over > 0 {
+		drop := over + c.max/10
+		for k := range c.m {
+			if drop == 0 {
+				break
+			}
+			delete(c.m, k)
+			drop--
+		}
 	}
 	for k, v := range c.dirty {
 		c.m[k] = v

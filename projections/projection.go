@@ -32,9 +32,11 @@ func (t Tables) Prefix() string { return t.prefix }
 // Projection is one generation of a read model. The runner calls Begin,
 // Apply for each event of a batch in position order, then Flush, all in
 // one transaction (under a savepoint of the projection's own); then it
-// commits, or calls Reset after rolling the savepoint back. A projection
-// may cache what it read or wrote across batches, but must forget it in
-// Reset. Every method is called from one goroutine at a time.
+// commits, or calls Reset after rolling the savepoint back. When a shadow
+// generation is swapped in, it calls Begin and Flush once more, in the
+// swap's transaction (see Base.Shadow). A projection may cache what it
+// read or wrote across batches, but must forget it in Reset. Every method
+// is called from one goroutine at a time.
 type Projection interface {
 	// Schema returns the statements that create the tables and indexes
 	// (IF NOT EXISTS).
@@ -61,6 +63,19 @@ func (b *Base) Begin(ctx context.Context, tx *sql.Tx) error {
 	b.Ctx, b.Tx = ctx, tx
 	clear(b.stmts)
 	return nil
+}
+
+type shadowKey struct{}
+
+// Shadow reports whether the batch belongs to a shadow build, whose rows
+// need be complete only when its generation is swapped in: Flush may then
+// keep folded states unwritten across batches (within a bound), because an
+// unfinished build is never served (it starts again from the beginning).
+// The runner calls Begin and Flush once more in the swap's transaction,
+// where Shadow is false and everything must be written.
+func (b *Base) Shadow() bool {
+	v, _ := b.Ctx.Value(shadowKey{}).(bool)
+	return v
 }
 
 // Exec runs a statement in the batch's transaction, prepared once per

@@ -64,6 +64,9 @@ type tracker struct {
 	pos     atomic.Uint64
 	failure atomic.Pointer[FailedError]
 	built   int // events applied during a shadow build
+	// shadow is set while the generation is built apart (guarded by
+	// Runner.writeMu).
+	shadow bool
 }
 
 func (t *tracker) failed() *FailedError { return t.failure.Load() }
@@ -209,6 +212,7 @@ func (r *Runner) tracker(d Def, gen, version int, withCode bool) *tracker {
 // newGen creates the tables and the state row of a new generation.
 func (r *Runner) newGen(ctx context.Context, d Def, gen int, active bool) (*tracker, error) {
 	t := r.tracker(d, gen, d.Version, true)
+	t.shadow = !active
 	// A shadow generation gets its indexes when it is swapped in: a build
 	// into bare tables is faster.
 	if err := r.createTables(ctx, t, active); err != nil {
@@ -467,7 +471,11 @@ func (r *Runner) commit(ctx context.Context, ts []*tracker, batch []*Event) erro
 		if _, err := tx.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
 			return err
 		}
-		f := r.applyTo(ctx, tx, t, evs, last)
+		tctx := ctx
+		if t.shadow {
+			tctx = context.WithValue(ctx, shadowKey{}, true)
+		}
+		f := r.applyTo(tctx, tx, t, evs, last)
 		if f != nil {
 			if _, err := tx.ExecContext(ctx, "ROLLBACK TO "+sp); err != nil {
 				return err
@@ -512,6 +520,11 @@ func (r *Runner) commit(ctx context.Context, ts []*tracker, batch []*Event) erro
 // applyTo runs one tracker's part of a batch; nil on success.
 func (r *Runner) applyTo(ctx context.Context, tx *sql.Tx, t *tracker, evs []*Event, last uint64) *FailedError {
 	failAt := func(ev *Event, err error) *FailedError {
+		// A row written late belongs to the event that made it.
+		var ee *EventError
+		if errors.As(err, &ee) && ee.Event != nil {
+			ev = ee.Event
+		}
 		f := &FailedError{Name: t.def.Name, Err: err.Error()}
 		if ev != nil {
 			f.Position, f.Stream, f.Type = ev.Position, ev.Stream, ev.Type

@@ -185,6 +185,15 @@ func (r *Runner) swap(ctx context.Context, t *tracker) error {
 			return fmt.Errorf("swap %s: %w", t.def.Name, err)
 		}
 	}
+	// What the shadow batches held back goes in with the swap.
+	if err := t.p.Begin(ctx, tx); err != nil {
+		t.p.Reset()
+		return fmt.Errorf("swap %s: %w", t.def.Name, err)
+	}
+	if err := t.p.Flush(); err != nil {
+		t.p.Reset()
+		return fmt.Errorf("swap %s: %w", t.def.Name, err)
+	}
 	for _, q := range t.p.Schema() {
 		if isIndex(q) {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
@@ -197,8 +206,10 @@ func (r *Runner) swap(ctx context.Context, t *tracker) error {
 		return fmt.Errorf("swap %s: %w", t.def.Name, err)
 	}
 	if err := tx.Commit(); err != nil {
+		t.p.Reset()
 		return fmt.Errorf("swap %s: %w", t.def.Name, err)
 	}
+	t.shadow = false
 	r.active[t.def.Name] = t
 	r.live = slices.DeleteFunc(r.live, func(x *tracker) bool { return x == old })
 	r.live = append(r.live, t)

@@ -28,32 +28,55 @@ const Name = "caseload"
 
 // Def is the projection's definition.
 func Def() projections.Def {
-	return projections.Def{Name: Name, Version: 1, New: func(t projections.Tables) projections.Projection { return newProjection(t) }}
+	return projections.Def{Name: Name, Version: 2, New: func(t projections.Tables) projections.Projection { return newProjection(t) }}
 }
 
 type projection struct {
 	projections.Base
-	cases     *projections.Cache[string, casefile.State]
+	cases     *projections.Cache[string, foldedCase]
 	referrals *projections.Cache[string, referralRow]
+	caseRows  *projections.Rows
+	stateRows *projections.Rows
+	refRows   *projections.Rows
 }
 
 func newProjection(t projections.Tables) *projection {
-	p := &projection{cases: projections.NewCache[string, casefile.State](50_000),
-		referrals: projections.NewCache[string, referralRow](20_000)}
+	// A folded case takes about 1.5 kB: the caches stay near 30 MB
+	// however long the log.
+	p := &projection{cases: projections.NewCache[string, foldedCase](16_000),
+		referrals: projections.NewCache[string, referralRow](10_000)}
 	p.T = t
+	// An upsert rewrites a row in place, where a replace deletes it and
+	// inserts it again under a new rowid.
+	p.caseRows = p.NewRows(`INSERT INTO `+t.Name("cases")+` (station_id, seq, case_id, worker_id, domain, stage, active,
+		opened_on, closed_on, next_review, next_follow_up, risk_level, pending, services, revision) VALUES`, 15,
+		upsert("station_id, seq", "case_id", "worker_id", "domain", "stage", "active", "opened_on", "closed_on", "next_review",
+			"next_follow_up", "risk_level", "pending", "services", "revision"), 256)
+	p.stateRows = p.NewRows(`INSERT INTO `+t.Name("states")+` (case_id, seq, state) VALUES`, 3, upsert("case_id", "seq", "state"), 512)
+	p.refRows = p.NewRows(`INSERT INTO `+t.Name("referrals")+` (referral_id, case_id, from_station, from_worker,
+		to_agency, domain, priority, status, held_from, final, requested_on, due_date, changed_on) VALUES`, 13,
+		upsert("referral_id", "case_id", "from_station", "from_worker", "to_agency", "domain", "priority", "status",
+			"held_from", "final", "requested_on", "due_date", "changed_on"), 32)
 	return p
 }
 
 func (p *projection) Schema() []string {
 	c, r := p.T.Name("cases"), p.T.Name("referrals")
+	// A station's cases lie together (a case never changes station), so
+	// that a county's lists read few pages, in the order they were opened
+	// (seq, the position of the case's first event), so that cases active
+	// at the same time share pages; the open index covers the counts. The
+	// folded states, read only by the fold, are kept apart.
 	return []string{
 		`CREATE TABLE IF NOT EXISTS ` + c + ` (
-			case_id TEXT PRIMARY KEY, station_id TEXT NOT NULL, worker_id TEXT NOT NULL, domain TEXT NOT NULL,
+			station_id TEXT NOT NULL, seq INTEGER NOT NULL, case_id TEXT NOT NULL, worker_id TEXT NOT NULL, domain TEXT NOT NULL,
 			stage TEXT NOT NULL, active INTEGER NOT NULL, opened_on TEXT NOT NULL, closed_on TEXT NOT NULL,
 			next_review TEXT NOT NULL, next_follow_up TEXT NOT NULL, risk_level TEXT NOT NULL,
-			pending TEXT NOT NULL, services INTEGER NOT NULL, revision INTEGER NOT NULL, state BLOB NOT NULL)`,
-		`CREATE INDEX IF NOT EXISTS ` + c + `_station ON ` + c + ` (station_id, active, stage)`,
+			pending TEXT NOT NULL, services INTEGER NOT NULL, revision INTEGER NOT NULL,
+			PRIMARY KEY (station_id, seq)) WITHOUT ROWID`,
+		`CREATE INDEX IF NOT EXISTS ` + c + `_open ON ` + c + ` (station_id, active, worker_id, stage, domain, next_review, next_follow_up, pending)`,
 		`CREATE INDEX IF NOT EXISTS ` + c + `_worker ON ` + c + ` (worker_id, active)`,
+		`CREATE TABLE IF NOT EXISTS ` + p.T.Name("states") + ` (case_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, state BLOB NOT NULL)`,
 		`CREATE TABLE IF NOT EXISTS ` + r + ` (
 			referral_id TEXT PRIMARY KEY, case_id TEXT NOT NULL, from_station TEXT NOT NULL, from_worker TEXT NOT NULL,
 			to_agency TEXT NOT NULL, domain TEXT NOT NULL, priority TEXT NOT NULL, status TEXT NOT NULL,
@@ -86,34 +109,43 @@ func (p *projection) applyCase(ev *projections.Event) error {
 	if err != nil {
 		return err
 	}
-	st, err := p.caseState(ev.Stream)
+	fc, err := p.caseState(ev)
 	if err != nil {
 		return err
 	}
+	st := &fc.State
 	st.Apply(de)
 	// Not needed by any view, and personal even when stripped.
 	st.Client, st.Household, st.Eligibility = casefile.Client{}, casefile.Household{}, casefile.Eligibility{}
-	p.cases.Put(ev.Stream, st)
+	p.cases.Put(ev.Stream, fc)
 	return nil
 }
 
-func (p *projection) caseState(stream string) (*casefile.State, error) {
-	if st, ok := p.cases.Get(stream); ok {
-		return st, nil
+// foldedCase is a case folded, and the position of its first event.
+type foldedCase struct {
+	Seq   uint64
+	State casefile.State
+}
+
+// caseState returns the folded case of ev's stream; a case not stored yet
+// starts at ev.
+func (p *projection) caseState(ev *projections.Event) (*foldedCase, error) {
+	if fc, ok := p.cases.Get(ev.Stream); ok {
+		return fc, nil
 	}
-	st := &casefile.State{}
+	fc := &foldedCase{Seq: ev.Position}
 	var blob []byte
-	err := p.QueryRow(`SELECT state FROM `+p.T.Name("cases")+` WHERE case_id = ?`, streamID(stream)).Scan(&blob)
+	err := p.QueryRow(`SELECT seq, state FROM `+p.T.Name("states")+` WHERE case_id = ?`, streamID(ev.Stream)).Scan(&fc.Seq, &blob)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return st, nil
+		return fc, nil
 	case err != nil:
 		return nil, err
 	}
-	if err := json.Unmarshal(blob, &storedCase{State: st}); err != nil {
-		return nil, fmt.Errorf("stored state of %s: %w", stream, err)
+	if err := json.Unmarshal(blob, &storedCase{State: &fc.State}); err != nil {
+		return nil, fmt.Errorf("stored state of %s: %w", ev.Stream, err)
 	}
-	return st, nil
+	return fc, nil
 }
 
 // storedCase is the folded case as the read model keeps it: the client,
@@ -173,7 +205,23 @@ func (p *projection) referralRow(stream string) (*referralRow, error) {
 }
 
 func (p *projection) Flush() error {
-	err := p.cases.Dirty(func(stream string, st *casefile.State) error {
+	// A shadow build writes each folded state once, at the swap, unless
+	// the states outgrow the caches first.
+	hold := p.Shadow()
+	if !hold || p.cases.Full() {
+		if err := p.flushCases(); err != nil {
+			return err
+		}
+	}
+	if !hold || p.referrals.Full() {
+		return p.flushReferrals()
+	}
+	return nil
+}
+
+func (p *projection) flushCases() error {
+	err := p.cases.Dirty(func(stream string, fc *foldedCase) error {
+		st := &fc.State
 		if !st.Exists {
 			return nil
 		}
@@ -181,28 +229,40 @@ func (p *projection) Flush() error {
 		if err != nil {
 			return err
 		}
-		return p.Exec(`INSERT OR REPLACE INTO `+p.T.Name("cases")+` (case_id, station_id, worker_id, domain, stage, active,
-			opened_on, closed_on, next_review, next_follow_up, risk_level, pending, services, revision, state)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			streamID(stream), st.StationID, st.WorkerID, string(st.Domain), st.Stage(), st.Active(),
+		id := streamID(stream)
+		if err := p.stateRows.Add(nil, id, fc.Seq, blob); err != nil {
+			return err
+		}
+		return p.caseRows.Add(nil, st.StationID, fc.Seq, id, st.WorkerID, string(st.Domain), st.Stage(), st.Active(),
 			st.OpenedOn.String(), st.ClosedOn.String(), st.NextReviewDate.String(), st.NextFollowUp.String(),
-			st.RiskLevel, pending(st), st.ServicesDelivered, st.Version-1, blob)
+			st.RiskLevel, pending(st), st.ServicesDelivered, st.Version-1)
 	})
 	if err != nil {
 		return err
 	}
-	return p.referrals.Dirty(func(_ string, r *referralRow) error {
-		return p.Exec(`INSERT OR REPLACE INTO `+p.T.Name("referrals")+` (referral_id, case_id, from_station, from_worker,
-			to_agency, domain, priority, status, held_from, final, requested_on, due_date, changed_on)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			r.ID, r.CaseID, r.FromStation, r.FromWorker, r.ToAgency, r.Domain, r.Priority, string(r.Status),
+	if err := p.caseRows.Flush(); err != nil {
+		return err
+	}
+	return p.stateRows.Flush()
+}
+
+func (p *projection) flushReferrals() error {
+	err := p.referrals.Dirty(func(_ string, r *referralRow) error {
+		return p.refRows.Add(nil, r.ID, r.CaseID, r.FromStation, r.FromWorker, r.ToAgency, r.Domain, r.Priority, string(r.Status),
 			string(r.HeldFrom), r.Status.Final(), r.RequestedOn.String(), r.DueDate.String(), r.ChangedOn.String())
 	})
+	if err != nil {
+		return err
+	}
+	return p.refRows.Flush()
 }
 
 func (p *projection) Reset() {
 	p.cases.Reset()
 	p.referrals.Reset()
+	p.caseRows.Reset()
+	p.stateRows.Reset()
+	p.refRows.Reset()
 }
 
 // pending lists the subjects awaiting a supervisor's decision.
@@ -214,6 +274,15 @@ func pending(st *casefile.State) string {
 		}
 	}
 	return strings.Join(out, ",")
+}
+
+// upsert is the conflict clause that sets every column but the key.
+func upsert(key string, cols ...string) string {
+	set := make([]string, len(cols))
+	for i, c := range cols {
+		set[i] = c + " = excluded." + c
+	}
+	return "ON CONFLICT (" + key + ") DO UPDATE SET " + strings.Join(set, ", ")
 }
 
 func streamID(stream string) string {

@@ -55,12 +55,19 @@ type projection struct {
 	newCases  map[string]caseInfo
 	referrals *projections.Cache[string, string]
 	newRefs   map[string]string
+	factRows  *projections.Rows
+	caseRows  *projections.Rows
+	refRows   *projections.Rows
 }
 
 func newProjection(t projections.Tables) *projection {
-	p := &projection{facts: map[fact]*amount{}, cases: projections.NewCache[string, caseInfo](100_000),
-		newCases: map[string]caseInfo{}, referrals: projections.NewCache[string, string](50_000), newRefs: map[string]string{}}
+	p := &projection{facts: map[fact]*amount{}, cases: projections.NewCache[string, caseInfo](50_000),
+		newCases: map[string]caseInfo{}, referrals: projections.NewCache[string, string](20_000), newRefs: map[string]string{}}
 	p.T = t
+	p.factRows = p.NewRows(`INSERT INTO `+t.Name("facts")+` (station_id, day, recorded_day, metric, key, n, minutes, attendance) VALUES`, 8,
+		`ON CONFLICT DO UPDATE SET n = n + excluded.n, minutes = minutes + excluded.minutes, attendance = attendance + excluded.attendance`, 64)
+	p.caseRows = p.NewRows(`INSERT OR REPLACE INTO `+t.Name("cases")+` (case_id, station_id, domain) VALUES`, 3, "", 64)
+	p.refRows = p.NewRows(`INSERT OR REPLACE INTO `+t.Name("referrals")+` (referral_id, station_id) VALUES`, 2, "", 64)
 	return p
 }
 
@@ -171,25 +178,28 @@ func (p *projection) referralOf(stream string) (string, error) {
 
 func (p *projection) Flush() error {
 	for f, a := range p.facts {
-		if err := p.Exec(`INSERT INTO `+p.T.Name("facts")+` (station_id, day, recorded_day, metric, key, n, minutes, attendance)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n, minutes = minutes + excluded.minutes,
-			attendance = attendance + excluded.attendance`, f.station, f.day, f.recorded, f.metric, f.key, a.n, a.minutes, a.attendance); err != nil {
+		if err := p.factRows.Add(nil, f.station, f.day, f.recorded, f.metric, f.key, a.n, a.minutes, a.attendance); err != nil {
 			return err
 		}
 	}
 	clear(p.facts)
 	for s, ci := range p.newCases {
-		if err := p.Exec(`INSERT OR REPLACE INTO `+p.T.Name("cases")+` (case_id, station_id, domain) VALUES (?, ?, ?)`, s, ci.station, ci.domain); err != nil {
+		if err := p.caseRows.Add(nil, s, ci.station, ci.domain); err != nil {
 			return err
 		}
 	}
 	clear(p.newCases)
 	for s, st := range p.newRefs {
-		if err := p.Exec(`INSERT OR REPLACE INTO `+p.T.Name("referrals")+` (referral_id, station_id) VALUES (?, ?)`, s, st); err != nil {
+		if err := p.refRows.Add(nil, s, st); err != nil {
 			return err
 		}
 	}
 	clear(p.newRefs)
+	for _, r := range []*projections.Rows{p.factRows, p.caseRows, p.refRows} {
+		if err := r.Flush(); err != nil {
+			return err
+		}
+	}
 	// The caches hold only what is stored now; nothing is dirty.
 	_ = p.cases.Dirty(func(string, *caseInfo) error { return nil })
 	return p.referrals.Dirty(func(string, *string) error { return nil })
@@ -201,6 +211,9 @@ func (p *projection) Reset() {
 	clear(p.newRefs)
 	p.cases.Reset()
 	p.referrals.Reset()
+	p.factRows.Reset()
+	p.caseRows.Reset()
+	p.refRows.Reset()
 }
 
 func streamID(stream string) string {

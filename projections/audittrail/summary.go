@@ -1,0 +1,281 @@
+package audittrail
+
+import (
+	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Summary is a one-line reading of an event: its type and the top-level
+// scalar fields of its (already stripped) payload, in name order, cut at
+// 240 bytes. Strings are shown unquoted, numbers as Go prints a float64,
+// booleans as true or false; null, empty strings, objects and arrays are
+// left out. A payload that is not a JSON object reads as its type alone.
+func Summary(typ string, data []byte) string {
+	var buf [32]member
+	ms, ok := topScalars(data, buf[:0])
+	if !ok {
+		return typ
+	}
+	slices.SortStableFunc(ms, func(a, b member) int { return strings.Compare(a.key, b.key) })
+	b := make([]byte, 0, 256)
+	b = append(b, typ...)
+	sep := ": "
+	for i, m := range ms {
+		// A repeated member counts once, with its last value.
+		if i+1 < len(ms) && ms[i+1].key == m.key {
+			continue
+		}
+		if m.raw == nil {
+			continue
+		}
+		mark := len(b)
+		b = append(b, sep...)
+		b = append(b, m.key...)
+		b = append(b, '=')
+		var ok bool
+		if b, ok = appendScalar(b, m.raw); !ok {
+			b = b[:mark]
+			continue
+		}
+		sep = ", "
+		if len(b) > 240 {
+			break
+		}
+	}
+	if len(b) > 240 {
+		return strings.ToValidUTF8(string(b[:240]), "") + "…"
+	}
+	return string(b)
+}
+
+// member is a top-level member of a payload: its key and, for a scalar
+// shown in a summary, its JSON (nil for a member left out).
+type member struct {
+	key string
+	raw []byte
+}
+
+// topScalars lists the members of the JSON object data. ok is false when
+// data is not an object or is malformed.
+func topScalars(data []byte, ms []member) (_ []member, ok bool) {
+	sc := summaryScanner{in: data}
+	sc.space()
+	if !sc.byte('{') {
+		return nil, false
+	}
+	sc.space()
+	if sc.byte('}') {
+		return ms, sc.end()
+	}
+	for {
+		sc.space()
+		k, ok := sc.str()
+		if !ok {
+			return nil, false
+		}
+		key, ok := unquote(k)
+		if !ok {
+			return nil, false
+		}
+		sc.space()
+		if !sc.byte(':') {
+			return nil, false
+		}
+		sc.space()
+		v, ok := sc.value()
+		if !ok {
+			return nil, false
+		}
+		var raw []byte
+		switch {
+		case v[0] == '{' || v[0] == '[' || string(v) == "null" || string(v) == `""`:
+		default:
+			raw = v
+		}
+		ms = append(ms, member{key: key, raw: raw})
+		sc.space()
+		if sc.byte('}') {
+			return ms, sc.end()
+		}
+		if !sc.byte(',') {
+			return nil, false
+		}
+	}
+}
+
+// appendScalar appends the reading of a JSON string, number or boolean.
+func appendScalar(b, raw []byte) ([]byte, bool) {
+	switch raw[0] {
+	case '"':
+		s, ok := unquote(raw)
+		return append(b, s...), ok
+	case 't', 'f':
+		switch string(raw) {
+		case "true", "false":
+			return append(b, raw...), true
+		}
+		return b, false
+	}
+	f, err := strconv.ParseFloat(string(raw), 64)
+	if err != nil || !validNumber(raw) {
+		return b, false
+	}
+	return strconv.AppendFloat(b, f, 'g', -1, 64), true
+}
+
+// unquote decodes a JSON string token as encoding/json does.
+func unquote(tok []byte) (string, bool) {
+	inner := tok[1 : len(tok)-1]
+	plain := utf8.Valid(inner)
+	for _, c := range inner {
+		if c == '\\' || c < 0x20 {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return string(inner), true
+	}
+	var s string
+	if json.Unmarshal(tok, &s) != nil {
+		return "", false
+	}
+	return s, true
+}
+
+// validNumber reports whether raw is a number in JSON's grammar.
+func validNumber(raw []byte) bool {
+	i := 0
+	if i < len(raw) && raw[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(raw) && raw[i] == '0':
+		i++
+	case i < len(raw) && raw[i] >= '1' && raw[i] <= '9':
+		for i < len(raw) && raw[i] >= '0' && raw[i] <= '9' {
+			i++
+		}
+	default:
+		return false
+	}
+	if i < len(raw) && raw[i] == '.' {
+		i++
+		d := i
+		for i < len(raw) && raw[i] >= '0' && raw[i] <= '9' {
+			i++
+		}
+		if i == d {
+			return false
+		}
+	}
+	if i < len(raw) && (raw[i] == 'e' || raw[i] == 'E') {
+		i++
+		if i < len(raw) && (raw[i] == '+' || raw[i] == '-') {
+			i++
+		}
+		d := i
+		for i < len(raw) && raw[i] >= '0' && raw[i] <= '9' {
+			i++
+		}
+		if i == d {
+			return false
+		}
+	}
+	return i == len(raw)
+}
+
+// summaryScanner walks the top level of a JSON object; nested values are
+// skipped by bracket counting.
+type summaryScanner struct {
+	in  []byte
+	pos int
+}
+
+func (sc *summaryScanner) space() {
+	for sc.pos < len(sc.in) {
+		switch sc.in[sc.pos] {
+		case ' ', '\t', '\r', '\n':
+			sc.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (sc *summaryScanner) byte(c byte) bool {
+	if sc.pos < len(sc.in) && sc.in[sc.pos] == c {
+		sc.pos++
+		return true
+	}
+	return false
+}
+
+func (sc *summaryScanner) end() bool {
+	sc.space()
+	return sc.pos == len(sc.in)
+}
+
+// str moves past a string token and returns it, quotes included.
+func (sc *summaryScanner) str() ([]byte, bool) {
+	start := sc.pos
+	if !sc.byte('"') {
+		return nil, false
+	}
+	for sc.pos < len(sc.in) {
+		switch sc.in[sc.pos] {
+		case '\\':
+			sc.pos += 2
+			continue
+		case '"':
+			sc.pos++
+			return sc.in[start:sc.pos], true
+		}
+		sc.pos++
+	}
+	return nil, false
+}
+
+// value moves past one value and returns its bytes.
+func (sc *summaryScanner) value() ([]byte, bool) {
+	start := sc.pos
+	if sc.pos >= len(sc.in) {
+		return nil, false
+	}
+	switch sc.in[sc.pos] {
+	case '"':
+		return sc.str()
+	case '{', '[':
+		depth := 0
+		for sc.pos < len(sc.in) {
+			switch sc.in[sc.pos] {
+			case '"':
+				if _, ok := sc.str(); !ok {
+					return nil, false
+				}
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					sc.pos++
+					return sc.in[start:sc.pos], true
+				}
+			}
+			sc.pos++
+		}
+		return nil, false
+	}
+	for sc.pos < len(sc.in) {
+		switch sc.in[sc.pos] {
+		case ',', '}', ']', ' ', '\t', '\r', '\n':
+			return sc.in[start:sc.pos], sc.pos > start
+		}
+		sc.pos++
+	}
+	return nil, false
+}
