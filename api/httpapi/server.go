@@ -74,7 +74,7 @@ func New(svc *service.Service, cfg Config) (*Server, error) {
 		if !r.public {
 			h = s.authenticate(h)
 		}
-		s.e.Add(r.method, r.path, s.validate(h))
+		s.e.Add(r.method, r.path, s.validate(s.spec.operation(r.method, r.path), h))
 	}
 	s.e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
 	s.e.GET("/readyz", s.readyz)
