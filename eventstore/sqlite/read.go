@@ -284,9 +284,10 @@ func (s *Store) SubscribeAll(ctx context.Context, after uint64, filter eventstor
 				return
 			}
 			upTo := s.head.Load()
-			if s.untouched(filter.Categories, after) {
+			if s.untouched(filter, after) {
 				// upTo was read first, and every commit up to it had
-				// recorded its categories before publishing its head.
+				// recorded its categories and types before publishing
+				// its head.
 				after = max(after, upTo)
 			}
 			for after < upTo {
