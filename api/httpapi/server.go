@@ -76,7 +76,7 @@ func New(svc *service.Service, cfg Config) (*Server, error) {
 		if !r.public {
 			h = s.authenticate(h)
 		}
-		s.e.Add(r.method, r.path, s.validate(h))
+		s.e.Add(r.method, r.path, s.validate(s.spec.operation(r.method, r.path), h))
 	}
 	s.e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
 	s.e.GET("/readyz", s.readyz)
@@ -193,8 +193,11 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 			s.cfg.Observe(c.Request().Method, route, status, d)
 		}
 		// Never the body or the query: they may carry personal data.
-		s.log.Info("request", "method", c.Request().Method, "route", route, "status", status,
-			"ms", d.Milliseconds(), "request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+		// Attributes rather than key-value pairs: nothing is boxed, and
+		// nothing is built when the level is off.
+		s.log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request", slog.String("method", c.Request().Method),
+			slog.String("route", route), slog.Int("status", status), slog.Int64("ms", d.Milliseconds()),
+			slog.String("request_id", c.Response().Header().Get(echo.HeaderXRequestID)))
 		return nil
 	}
 }

@@ -89,7 +89,9 @@ func rewrite(data []byte, paths []string, f visitFunc) ([]byte, error) {
 func rewriteNode(t *pathTree, path string, raw json.RawMessage, f visitFunc) (json.RawMessage, bool, error) {
 	sc := scanner{in: raw}
 	sc.skipSpace()
-	var out []byte
+	// Room for the copy and for sealed values, which grow by about a third
+	// plus a nonce and a tag: one allocation for most documents.
+	out := make([]byte, 0, len(raw)+len(raw)/2+64)
 	changed, _, err := sc.value(t, path, f, &out)
 	if err != nil {
 		return nil, false, err

@@ -181,8 +181,9 @@ func (s *Store) page(ctx context.Context, after, upTo uint64, filter eventstore.
 		return 0, after, err
 	}
 	// Decode the page before yielding, so that a slow consumer does not
-	// hold a read transaction (and the WAL) open.
-	evs := make([]eventstore.RecordedEvent, 0, pageSize)
+	// hold a read transaction (and the WAL) open. A live subscriber reads
+	// a few rows per commit: the slice grows with what is read.
+	var evs []eventstore.RecordedEvent
 	n := 0
 	last := after
 	for rows.Next() {
@@ -206,6 +207,10 @@ func (s *Store) page(ctx context.Context, after, upTo uint64, filter eventstore.
 		// Rows up to upTo are committed; none left means we are done.
 		return 0, upTo, nil
 	}
+	if n < pageSize {
+		// A short page read every matching row up to upTo.
+		last = upTo
+	}
 	for i := range evs {
 		if !yield(evs[i], nil) {
 			return -1, evs[i].Position, nil
@@ -216,23 +221,39 @@ func (s *Store) page(ctx context.Context, after, upTo uint64, filter eventstore.
 
 // pageQuery returns the statement reading a page of the log for filter:
 // a filter on categories is pushed into SQL as ranges of stream names
-// ("case-" ≤ stream < "case."), so that a subscriber to a few categories
-// does not read every row. Statements are prepared once per filter shape.
+// ("case-" ≤ stream < "case."), and one on types as a list, so that a
+// subscriber to a few categories or types does not read every row.
+// Statements are prepared once per filter shape.
 func (s *Store) pageQuery(ctx context.Context, f eventstore.Filter) (*sql.Stmt, []any, error) {
-	if len(f.Categories) == 0 {
+	if len(f.Categories) == 0 && len(f.Types) == 0 {
 		return s.rq.all, nil, nil
 	}
 	var b strings.Builder
-	args := make([]any, 0, 2*len(f.Categories))
-	b.WriteString(`SELECT ` + cols + ` FROM events WHERE position > ? AND position <= ? AND (`)
-	for i, c := range f.Categories {
-		if i > 0 {
-			b.WriteString(" OR ")
+	args := make([]any, 0, 2*len(f.Categories)+len(f.Types))
+	b.WriteString(`SELECT ` + cols + ` FROM events WHERE position > ? AND position <= ?`)
+	if len(f.Categories) > 0 {
+		b.WriteString(` AND (`)
+		for i, c := range f.Categories {
+			if i > 0 {
+				b.WriteString(" OR ")
+			}
+			b.WriteString("(stream >= ? AND stream < ?)")
+			args = append(args, c+"-", c+".")
 		}
-		b.WriteString("(stream >= ? AND stream < ?)")
-		args = append(args, c+"-", c+".")
+		b.WriteString(`)`)
 	}
-	b.WriteString(`) ORDER BY position LIMIT ?`)
+	if len(f.Types) > 0 {
+		b.WriteString(` AND type IN (`)
+		for i, t := range f.Types {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("?")
+			args = append(args, t)
+		}
+		b.WriteString(`)`)
+	}
+	b.WriteString(` ORDER BY position LIMIT ?`)
 	q := b.String()
 	s.qmu.Lock()
 	defer s.qmu.Unlock()
@@ -263,9 +284,10 @@ func (s *Store) SubscribeAll(ctx context.Context, after uint64, filter eventstor
 				return
 			}
 			upTo := s.head.Load()
-			if s.untouched(filter.Categories, after) {
+			if s.untouched(filter, after) {
 				// upTo was read first, and every commit up to it had
-				// recorded its categories before publishing its head.
+				// recorded its categories and types before publishing
+				// its head.
 				after = max(after, upTo)
 			}
 			for after < upTo {

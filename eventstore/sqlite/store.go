@@ -76,11 +76,17 @@ type Store struct {
 	stats     struct{ commits, appends, events atomic.Uint64 }
 	// pending counts the appends between validation and their answer.
 	pending atomic.Int64
-	// cats holds the last position of each stream category written since
-	// Open (openHead), so that a subscriber to a few categories skips the
-	// read when a commit touched none of them.
+	// commitSeq is odd while the writer's COMMIT runs and its head is not
+	// yet published, so that the watcher does not take this process's own
+	// commits for another's.
+	commitSeq atomic.Uint64
+	// cats and types hold the last position of each stream category and
+	// event type written since Open (openHead), so that a subscriber to a
+	// few categories or types skips the read when a commit touched none of
+	// them.
 	catMu    sync.RWMutex
 	cats     map[string]uint64
+	types    map[string]uint64
 	openHead uint64
 	// queries holds the page statements of filtered reads.
 	qmu     sync.Mutex
@@ -209,6 +215,7 @@ func Open(ctx context.Context, path string, opts Options) (_ *Store, err error) 
 	s.head.Store(uint64(head.Int64))
 	s.openHead = uint64(head.Int64)
 	s.cats = map[string]uint64{}
+	s.types = map[string]uint64{}
 	if opts.Verify == VerifyFull {
 		if err := s.VerifyAll(ctx); err != nil {
 			return nil, fmt.Errorf("open %s: %w", path, err)
@@ -266,11 +273,12 @@ func (s *Store) Close() error {
 	return err
 }
 
-// untouched reports whether no event of the categories was committed
-// after position after (and up to the head), as far as the writer has
-// recorded since Open.
-func (s *Store) untouched(categories []string, after uint64) bool {
-	if len(categories) == 0 {
+// untouched reports whether no event that filter could match (none of
+// its categories, or none of its types) was committed after position
+// after (and up to the head), as far as the writer has recorded since
+// Open.
+func (s *Store) untouched(filter eventstore.Filter, after uint64) bool {
+	if len(filter.Categories) == 0 && len(filter.Types) == 0 {
 		return false
 	}
 	s.catMu.RLock()
@@ -278,12 +286,18 @@ func (s *Store) untouched(categories []string, after uint64) bool {
 	if after < s.openHead {
 		return false
 	}
-	for _, c := range categories {
-		if s.cats[c] > after {
+	none := func(last map[string]uint64, names []string) bool {
+		if len(names) == 0 {
 			return false
 		}
+		for _, n := range names {
+			if last[n] > after {
+				return false
+			}
+		}
+		return true
 	}
-	return true
+	return none(s.cats, filter.Categories) || none(s.types, filter.Types)
 }
 
 // external records that another process committed up to position head:
@@ -329,13 +343,25 @@ func (s *Store) watch(conn *sql.Conn) {
 			return
 		case <-t.C:
 		}
+		// data_version also moves for this process's writer: a change is
+		// another process's only if the log goes past the published head
+		// while no local commit overlapped the look. Another process's
+		// rows below a local commit are the writer's to notice
+		// (syncExternal).
+		seq := s.commitSeq.Load()
 		var v int64
 		if err := conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v); err != nil || v == last {
 			continue
 		}
-		last = v
 		var head sql.NullInt64
-		if err := conn.QueryRowContext(ctx, "SELECT max(position) FROM events").Scan(&head); err == nil {
+		if err := conn.QueryRowContext(ctx, "SELECT max(position) FROM events").Scan(&head); err != nil {
+			continue
+		}
+		if seq%2 == 1 || s.commitSeq.Load() != seq {
+			continue // look again at the next tick
+		}
+		last = v
+		if uint64(head.Int64) > s.head.Load() {
 			s.external(uint64(head.Int64))
 		}
 	}

@@ -254,6 +254,8 @@ func (w *writer) commit(batch []*appendReq) {
 			wrote = true
 		}
 	}
+	w.s.commitSeq.Add(1) // odd until the head is published
+	defer w.s.commitSeq.Add(1)
 	if _, err := w.conn.ExecContext(ctx, "COMMIT"); err != nil {
 		_, _ = w.conn.ExecContext(ctx, "ROLLBACK")
 		fail(err)
@@ -280,6 +282,9 @@ func (w *writer) commit(batch []*appendReq) {
 		if r.err == nil {
 			c := eventstore.Category(batch[i].stream)
 			w.s.cats[c] = max(w.s.cats[c], r.res.LastPosition)
+			for _, e := range batch[i].events {
+				w.s.types[e.Type] = max(w.s.types[e.Type], r.res.LastPosition)
+			}
 		}
 	}
 	w.s.catMu.Unlock()
