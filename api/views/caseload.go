@@ -91,7 +91,7 @@ func (v *Service) Caseloads(ctx context.Context, p service.Principal, q Caseload
 	}
 	for _, c := range counts {
 		if q.GroupBy == "supervisor" {
-			covering := sups.of(c.StationID)
+			covering := sups[c.StationID]
 			if len(covering) == 0 {
 				add("|"+c.StationID, "", "", c.StationID, c)
 			}
@@ -173,8 +173,6 @@ func (v *Service) supervisors(tree *org.Tree) supervisors {
 	}
 	return out
 }
-
-func (s supervisors) of(station string) []supervisor { return s[station] }
 
 // CaseQuery asks for a list of cases.
 type CaseQuery struct {
