@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -61,5 +62,44 @@ func TestOpen_NewerSchema_Refused(t *testing.T) {
 	var v int
 	if err := db.QueryRow("PRAGMA user_version").Scan(&v); err != nil || v != 99 {
 		t.Fatalf("user_version %d, %v", v, err)
+	}
+}
+
+// Close releases every file it opened: no descriptor on the store's files
+// stays open in the process, and the last connection's checkpoint removes
+// the WAL, so that a closed store is one self-contained file.
+func TestClose_ReleasesEveryFile_AndMergesTheWAL(t *testing.T) {
+	if _, err := os.Stat("/proc/self/fd"); err != nil {
+		t.Skip("needs /proc/self/fd to list open files")
+	}
+	dir := t.TempDir()
+	open := func() (names []string) {
+		fds, _ := os.ReadDir("/proc/self/fd")
+		for _, f := range fds {
+			if l, err := os.Readlink("/proc/self/fd/" + f.Name()); err == nil && filepath.Dir(l) == dir {
+				names = append(names, filepath.Base(l))
+			}
+		}
+		return names
+	}
+	s := mustOpenAt(t, filepath.Join(dir, "events.db"))
+	stream := storetest.Stream("case")
+	if _, err := s.Append(context.Background(), stream, eventstore.NoStream, storetest.Event(t, "A")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ReadStream(context.Background(), stream, eventstore.ReadStreamOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(open()) == 0 {
+		t.Fatal("an open store holds no file: the check sees nothing")
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if names := open(); len(names) > 0 {
+		t.Fatalf("after Close the process still holds %v", names)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "events.db-wal")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("after Close the WAL is still there: %v", err)
 	}
 }

@@ -82,6 +82,14 @@ func newWriter(ctx context.Context, s *Store, conn *sql.Conn, opts Options) (*wr
 	return w, nil
 }
 
+// closeStatements finalizes the writer's statements before its connection
+// closes.
+func (w *writer) closeStatements() {
+	for _, st := range []*sql.Stmt{w.insert, w.headQ, w.byID, w.byRange} {
+		st.Close()
+	}
+}
+
 // Append implements eventstore.Store.
 func (s *Store) Append(ctx context.Context, stream string, expected eventstore.ExpectedRevision, events ...eventstore.EventData) (eventstore.AppendResult, error) {
 	if s.closed.Load() {
@@ -134,6 +142,7 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 func (w *writer) run() {
 	defer close(w.s.wdone)
 	defer w.conn.Close()
+	defer w.closeStatements()
 	batch := make([]*appendReq, 0, w.max)
 	for {
 		select {
