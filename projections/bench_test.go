@@ -25,8 +25,8 @@ import (
 	"casework/projections/viewq"
 )
 
-// benchCases sizes the default benchmark log: about 10.5 events per case
-// plus the stations' and the contract's (12 000 cases ≈ 125 500 events).
+// benchCases sizes the default benchmark log: about 13 events per case
+// plus the stations' and the contract's (12 000 cases ≈ 155 400 events).
 const benchCases = 12_000
 
 // benchEventsEnv asks for a log of about that many events instead
@@ -55,7 +55,7 @@ func benchSize() (int, error) {
 	if err != nil || n < 1000 {
 		return 0, fmt.Errorf("%s=%q: want a number of events ≥ 1000", benchEventsEnv, v)
 	}
-	return int(int64(n) * benchCases / 125_533), nil
+	return int(int64(n) * benchCases / 155_359), nil
 }
 
 // benchStore returns a store holding the benchmark log, generated once

@@ -13,6 +13,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -143,6 +144,9 @@ func (s *stream) flush(ctx context.Context) error {
 	return nil
 }
 
+// next is the revision of the stream's next event.
+func (s *stream) next() uint64 { return uint64(s.rev + 1 + int64(len(s.evs))) }
+
 func (s *stream) flushCounted(ctx context.Context) error {
 	if len(s.evs) == 0 {
 		return nil
@@ -171,29 +175,39 @@ func (g *Gen) Run(ctx context.Context) (World, error) {
 	if err := g.contract(ctx); err != nil {
 		return World{}, err
 	}
-	// Cases advance in rounds so that their events interleave in the log
-	// as they would in production.
-	var cs []*caseGen
-	for i := range g.opts.Cases {
-		cs = append(cs, g.newCase(i))
+	// Cases open at a steady rate (one a day per forty stations' worth,
+	// over at least 300 days) and the log holds every day's events in
+	// date order, as production's would: the cases in progress at any
+	// moment are those opened in the last few months, however long the
+	// history.
+	span := max(300, g.opts.Cases/40)
+	type due struct {
+		day, i, step int
 	}
-	for round := 0; ; round++ {
-		more := false
+	var steps []due
+	cs := make([]*caseGen, g.opts.Cases)
+	for i := range cs {
+		c := g.newCase(i, 20+i*span/g.opts.Cases)
+		cs[i] = c
+		for k, st := range c.steps {
+			steps = append(steps, due{day: c.openDay + st.at, i: i, step: k})
+		}
+	}
+	slices.SortFunc(steps, func(a, b due) int { return cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(a.i, b.i)) })
+	for len(steps) > 0 {
+		day := steps[0].day
 		var pending []*stream
-		for _, c := range cs {
-			if c.step(round) {
-				more = true
-			}
+		for len(steps) > 0 && steps[0].day == day {
+			c := cs[steps[0].i]
+			c.step(steps[0].step)
 			pending = append(pending, c.s)
 			if c.ref != nil {
 				pending = append(pending, c.ref)
 			}
+			steps = steps[1:]
 		}
 		if err := g.flushAll(ctx, pending); err != nil {
 			return World{}, err
-		}
-		if !more {
-			break
 		}
 	}
 	return g.w, nil
@@ -366,7 +380,7 @@ func (g *Gen) contract(ctx context.Context) error {
 	return s.flush(ctx)
 }
 
-// caseGen drives one case through its lifecycle, one step per round.
+// caseGen drives one case through its lifecycle, step by step.
 type caseGen struct {
 	g       *Gen
 	i       int
@@ -375,15 +389,22 @@ type caseGen struct {
 	ref     *stream
 	refID   uuid.UUID
 	station uuid.UUID
+	openDay int // days from the history's start
 	opened  value.Date
 	worker  string
-	steps   []func(d value.Date)
+	steps   []caseStep
 }
 
-func (g *Gen) newCase(i int) *caseGen {
+// caseStep is what a case records on the day at days after its opening.
+type caseStep struct {
+	at int
+	f  func(d value.Date)
+}
+
+func (g *Gen) newCase(i, openDay int) *caseGen {
 	sts := g.allStations()
 	st := sts[i%len(sts)]
-	c := &caseGen{g: g, i: i, id: g.id(), station: st, opened: g.opts.Start.AddDays(20 + (i*7)%300),
+	c := &caseGen{g: g, i: i, id: g.id(), station: st, openDay: openDay, opened: g.opts.Start.AddDays(openDay),
 		worker: fmt.Sprintf("worker-%d", i%len(sts))}
 	c.s = g.open(casefile.Category, c.id, st.String())
 	g.w.Cases = append(g.w.Cases, c.id)
@@ -395,7 +416,12 @@ func (c *caseGen) plan() {
 	g, i := c.g, c.i
 	sw, sup := domain.RoleSocialWorker, domain.RoleSupervisor
 	dom := domain.ServiceDomains()[i%8]
-	add := func(f func(d value.Date)) { c.steps = append(c.steps, f) }
+	// Steps come six days apart; after closes the case that many days
+	// after its last step.
+	add := func(f func(d value.Date)) { c.steps = append(c.steps, caseStep{at: len(c.steps) * 6, f: f}) }
+	after := func(days int, f func(d value.Date)) {
+		c.steps = append(c.steps, caseStep{at: c.steps[len(c.steps)-1].at + days, f: f})
+	}
 	add(func(d value.Date) {
 		c.s.add(d, sw, c.worker, "", casefile.CaseOpened{CaseID: c.id, Source: casefile.SourceWalkIn, Domain: dom,
 			StationID: c.station.String(), WorkerID: c.worker, OpenedAt: d.Start().Add(9 * time.Hour),
@@ -455,15 +481,25 @@ func (c *caseGen) plan() {
 		add(func(d value.Date) {
 			c.s.add(d, sw, c.worker, "", casefile.CaseReviewed{ReviewedOn: d, Progress: "good", NextReviewDate: d.AddDays(60)})
 		})
+		add(func(d value.Date) { c.close(d, "goals_achieved", "服务目标达成") })
+	} else if i%5 != 4 {
+		// Cases that stop short close after a quiet quarter; a few stay
+		// open, as some do in every caseload.
+		after(90, func(d value.Date) { c.close(d, "client_withdrew", "案主不再需要服务") })
 	}
 }
 
-// step takes the case's step for round, if any; false when none is left.
-func (c *caseGen) step(round int) bool {
-	if round >= len(c.steps) {
-		return false
-	}
-	d := c.opened.AddDays(round * 6)
-	c.steps[round](d)
-	return true
+// close requests, grants and records the case's closure on day d.
+func (c *caseGen) close(d value.Date, outcome, reason string) {
+	rev := c.s.next()
+	c.s.add(d, domain.RoleSocialWorker, c.worker, "", casefile.ApprovalRequested{Subject: casefile.SubjectClosure, SubjectRevision: rev,
+		ProposedOutcome: outcome, Reason: reason})
+	c.s.add(d, domain.RoleSupervisor, "sup", "", casefile.ApprovalGranted{Subject: casefile.SubjectClosure, SubjectRevision: rev, RequestRevision: rev})
+	c.s.add(d, domain.RoleSocialWorker, c.worker, reason, casefile.CaseClosed{Outcome: outcome, Reason: reason, ApprovalRequestRevision: rev, ClosedOn: d})
+}
+
+// step takes the case's k-th step.
+func (c *caseGen) step(k int) {
+	st := c.steps[k]
+	st.f(c.opened.AddDays(st.at))
 }
