@@ -1,66 +1,143 @@
 package projections
 
+import (
+	"slices"
+	"sync/atomic"
+)
+
+// cacheCap, when positive, lowers every cache's bound (tests make caches
+// drop states all the time with it).
+var cacheCap atomic.Int64
+
 // Cache keeps the folded states a projection read or wrote, bounded so
-// that memory stays flat over a long rebuild, and tracks which ones a
-// batch changed. The states of a batch are dirty and kept until Flush;
-// when full, it drops clean states at random (map order) down to nine
-// tenths of its size: a log that cycles through more streams than it
-// holds still finds some, where dropping everything would find none.
+// that memory stays flat over a long rebuild, and tracks which ones were
+// changed since they were last written. When it holds more than its bound
+// it drops the states used longest ago (a tenth more than the excess, so
+// that it trims seldom): a log's active streams stay, finished ones go.
+//
+// Live, a projection writes every changed state each batch (Dirty); a
+// shadow build may instead write a changed state only when it is dropped
+// (Evict) and the rest at the swap, so that a stream that changes in many
+// batches is written once.
 type Cache[K comparable, V any] struct {
 	max   int
-	m     map[K]*V
-	dirty map[K]*V
+	tick  uint64
+	m     map[K]*cacheEntry[V]
+	dirty []K // changed since written; may hold keys dropped or written since
 }
 
-// NewCache returns a cache of at most max states (besides dirty ones).
+type cacheEntry[V any] struct {
+	v     *V
+	used  uint64
+	dirty bool
+}
+
+// NewCache returns a cache of at most max states.
 func NewCache[K comparable, V any](max int) *Cache[K, V] {
-	return &Cache[K, V]{max: max, m: map[K]*V{}, dirty: map[K]*V{}}
+	if c := int(cacheCap.Load()); c > 0 {
+		max = min(max, c)
+	}
+	return &Cache[K, V]{max: max, m: map[K]*cacheEntry[V]{}}
 }
 
 // Get returns the cached state of k.
 func (c *Cache[K, V]) Get(k K) (*V, bool) {
-	if v, ok := c.dirty[k]; ok {
-		return v, true
+	e, ok := c.m[k]
+	if !ok {
+		return nil, false
 	}
-	v, ok := c.m[k]
-	return v, ok
+	c.tick++
+	e.used = c.tick
+	return e.v, true
 }
 
-// Put caches v as k's state, changed in this batch.
-func (c *Cache[K, V]) Put(k K, v *V) { c.dirty[k] = v }
+// Put caches v as k's state, changed.
+func (c *Cache[K, V]) Put(k K, v *V) {
+	c.tick++
+	e, ok := c.m[k]
+	if !ok {
+		e = &cacheEntry[V]{}
+		c.m[k] = e
+	}
+	e.v, e.used = v, c.tick
+	if !e.dirty {
+		e.dirty = true
+		c.dirty = append(c.dirty, k)
+	}
+}
 
-// Full reports whether the cache holds more states than its size: a
-// projection that keeps changed states unwritten across the batches of a
-// shadow build must write them (Dirty) now.
-func (c *Cache[K, V]) Full() bool { return len(c.m)+len(c.dirty) > c.max }
+// Len is the number of states held.
+func (c *Cache[K, V]) Len() int { return len(c.m) }
 
-// Dirty calls f for each state changed since it was last called, then
-// keeps them as clean.
-func (c *Cache[K, V]) Dirty(f func(K, *V) error) error {
-	for k, v := range c.dirty {
-		if err := f(k, v); err != nil {
+// Dirty calls write for each state changed since it was last written, in
+// the order they were first changed, then drops the least recently used
+// states beyond the bound. If write fails, the states not yet written stay
+// changed.
+func (c *Cache[K, V]) Dirty(write func(K, *V) error) error {
+	for i, k := range c.dirty {
+		e, ok := c.m[k]
+		if !ok || !e.dirty {
+			continue
+		}
+		if err := write(k, e.v); err != nil {
+			c.dirty = c.dirty[i:]
 			return err
 		}
+		e.dirty = false
 	}
-	if over := len(c.m) + len(c.dirty) - c.max; over > 0 {
-		drop := over + c.max/10
-		for k := range c.m {
-			if drop == 0 {
-				break
+	c.dirty = c.dirty[:0]
+	return c.Evict(nil)
+}
+
+// Evict drops the least recently used states beyond the bound, calling
+// write first for each of them that changed since it was last written;
+// with a nil write, changed states are kept.
+func (c *Cache[K, V]) Evict(write func(K, *V) error) error {
+	over := len(c.m) - c.max
+	if over <= 0 {
+		return nil
+	}
+	drop := min(len(c.m), over+c.max/10)
+	used := make([]uint64, 0, len(c.m))
+	for _, e := range c.m {
+		used = append(used, e.used)
+	}
+	slices.Sort(used)
+	cut := used[drop-1] // ticks are unique: exactly drop entries are ≤ cut
+	for k, e := range c.m {
+		if e.used > cut {
+			continue
+		}
+		if e.dirty {
+			if write == nil {
+				continue
 			}
-			delete(c.m, k)
-			drop--
+			if err := write(k, e.v); err != nil {
+				return err
+			}
+			e.dirty = false
+		}
+		delete(c.m, k)
+	}
+	if len(c.dirty) > 2*len(c.m) {
+		c.compact()
+	}
+	return nil
+}
+
+// compact forgets the keys of the dirty list that are no longer changed.
+func (c *Cache[K, V]) compact() {
+	keep := c.dirty[:0]
+	for _, k := range c.dirty {
+		if e, ok := c.m[k]; ok && e.dirty {
+			keep = append(keep, k)
 		}
 	}
-	for k, v := range c.dirty {
-		c.m[k] = v
-	}
-	clear(c.dirty)
-	return nil
+	c.dirty = keep
 }
 
 // Reset forgets everything.
 func (c *Cache[K, V]) Reset() {
 	clear(c.m)
-	clear(c.dirty)
+	c.dirty = c.dirty[:0]
 }

@@ -205,22 +205,18 @@ func (p *projection) referralRow(stream string) (*referralRow, error) {
 }
 
 func (p *projection) Flush() error {
-	// A shadow build writes each folded state once, at the swap, unless
-	// the states outgrow the caches first.
-	hold := p.Shadow()
-	if !hold || p.cases.Full() {
-		if err := p.flushCases(); err != nil {
-			return err
-		}
+	// A shadow build writes a folded state when the cache drops it, and
+	// the rest at the swap: a case is written about once, however many
+	// batches change it.
+	all := !p.Shadow()
+	if err := p.flushCases(all); err != nil {
+		return err
 	}
-	if !hold || p.referrals.Full() {
-		return p.flushReferrals()
-	}
-	return nil
+	return p.flushReferrals(all)
 }
 
-func (p *projection) flushCases() error {
-	err := p.cases.Dirty(func(stream string, fc *foldedCase) error {
+func (p *projection) flushCases(all bool) error {
+	write := func(stream string, fc *foldedCase) error {
 		st := &fc.State
 		if !st.Exists {
 			return nil
@@ -236,7 +232,11 @@ func (p *projection) flushCases() error {
 		return p.caseRows.Add(nil, st.StationID, fc.Seq, id, st.WorkerID, string(st.Domain), st.Stage(), st.Active(),
 			st.OpenedOn.String(), st.ClosedOn.String(), st.NextReviewDate.String(), st.NextFollowUp.String(),
 			st.RiskLevel, pending(st), st.ServicesDelivered, st.Version-1)
-	})
+	}
+	err := p.cases.Evict(write)
+	if err == nil && all {
+		err = p.cases.Dirty(write)
+	}
 	if err != nil {
 		return err
 	}
@@ -246,11 +246,15 @@ func (p *projection) flushCases() error {
 	return p.stateRows.Flush()
 }
 
-func (p *projection) flushReferrals() error {
-	err := p.referrals.Dirty(func(_ string, r *referralRow) error {
+func (p *projection) flushReferrals(all bool) error {
+	write := func(_ string, r *referralRow) error {
 		return p.refRows.Add(nil, r.ID, r.CaseID, r.FromStation, r.FromWorker, r.ToAgency, r.Domain, r.Priority, string(r.Status),
 			string(r.HeldFrom), r.Status.Final(), r.RequestedOn.String(), r.DueDate.String(), r.ChangedOn.String())
-	})
+	}
+	err := p.referrals.Evict(write)
+	if err == nil && all {
+		err = p.referrals.Dirty(write)
+	}
 	if err != nil {
 		return err
 	}
