@@ -41,8 +41,13 @@ func (e *FailedError) Is(target error) bool { return target == ErrFailed }
 
 // Options configure a Runner. The zero value is usable.
 type Options struct {
-	// MaxBatch bounds the events committed in one transaction (default 2048).
+	// MaxBatch bounds the events committed in one transaction while live
+	// (default 2048).
 	MaxBatch int
+	// BuildBatch bounds them in a shadow build or rebuild, where larger
+	// transactions write each page fewer times (default 8192, at least
+	// MaxBatch).
+	BuildBatch int
 	Logger   *slog.Logger
 	// Progress, if set, is called after every batch of a shadow build with
 	// the projection, its position and the events applied so far.
@@ -67,6 +72,9 @@ type tracker struct {
 	// shadow is set while the generation is built apart (guarded by
 	// Runner.writeMu).
 	shadow bool
+	// spoiled marks a shadow generation whose projection forgot what it
+	// held back (Reset after a failed batch): its build must start over.
+	spoiled bool
 }
 
 func (t *tracker) failed() *FailedError { return t.failure.Load() }
@@ -110,6 +118,10 @@ func Open(ctx context.Context, db *DB, store eventstore.Store, reg *domain.Regis
 	if opts.MaxBatch <= 0 {
 		opts.MaxBatch = 2048
 	}
+	if opts.BuildBatch <= 0 {
+		opts.BuildBatch = 8192
+	}
+	opts.BuildBatch = max(opts.BuildBatch, opts.MaxBatch)
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -259,6 +271,43 @@ func (r *Runner) dropGen(ctx context.Context, name string, gen int) error {
 	return tx.Commit()
 }
 
+// restart empties a spoiled shadow generation's tables and sets it back to
+// position 0, so that its build starts over.
+func (r *Runner) restart(ctx context.Context, t *tracker) error {
+	r.writeMu.Lock()
+	defer r.writeMu.Unlock()
+	if !t.spoiled {
+		return nil
+	}
+	tx, err := r.db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := dropTables(ctx, tx, t.t); err != nil {
+		return err
+	}
+	for _, q := range t.p.Schema() {
+		if !isIndex(q) {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("create tables: %w", err)
+			}
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE projection_state SET position = 0, updated_at = ? WHERE name = ? AND gen = ?`,
+		time.Now().UnixNano(), t.def.Name, t.gen); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	t.p.Reset()
+	t.pos.Store(0)
+	t.built, t.spoiled = 0, false
+	r.log.Info("shadow build starts over", "projection", t.def.Name, "generation", t.gen)
+	return nil
+}
+
 func dropTables(ctx context.Context, tx *sql.Tx, t Tables) error {
 	rows, err := tx.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, ?) = ?`, len(t.Prefix()), t.Prefix())
 	if err != nil {
@@ -332,8 +381,8 @@ type item struct {
 
 // feed reads the log after from (catch-up, then live) in its own
 // goroutine, stripping and decoding each event before handing it over.
-func (r *Runner) feed(ctx context.Context, from uint64) <-chan item {
-	ch := make(chan item, r.opts.MaxBatch)
+func (r *Runner) feed(ctx context.Context, from uint64, size int) <-chan item {
+	ch := make(chan item, size)
 	go func() {
 		defer close(ch)
 		for rec, err := range r.store.SubscribeAll(ctx, from, eventstore.Filter{}) {
@@ -356,8 +405,8 @@ func (r *Runner) feed(ctx context.Context, from uint64) <-chan item {
 }
 
 // next blocks for one event, then takes whatever more is ready, up to
-// MaxBatch. ok is false when the feed ended; err is the feed's error.
-func (r *Runner) next(ctx context.Context, ch <-chan item, pause <-chan pauseReq) (batch []*Event, req *pauseReq, err error) {
+// size. ok is false when the feed ended; err is the feed's error.
+func (r *Runner) next(ctx context.Context, ch <-chan item, size int, pause <-chan pauseReq) (batch []*Event, req *pauseReq, err error) {
 	select {
 	case <-ctx.Done():
 		return nil, nil, nil
@@ -372,7 +421,7 @@ func (r *Runner) next(ctx context.Context, ch <-chan item, pause <-chan pauseReq
 		}
 		batch = append(batch, it.ev)
 	}
-	for len(batch) < r.opts.MaxBatch {
+	for len(batch) < size {
 		select {
 		case it, ok := <-ch:
 			if !ok {
@@ -412,9 +461,9 @@ func (r *Runner) runLive(ctx context.Context) error {
 	for _, t := range ts[1:] {
 		from = min(from, t.pos.Load())
 	}
-	ch := r.feed(ctx, from)
+	ch := r.feed(ctx, from, r.opts.MaxBatch)
 	for {
-		batch, req, err := r.next(ctx, ch, r.pause)
+		batch, req, err := r.next(ctx, ch, r.opts.MaxBatch, r.pause)
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -441,12 +490,20 @@ func (r *Runner) runLive(ctx context.Context) error {
 }
 
 // commit applies batch to every tracker that has not seen its events, in
-// one transaction, each under its own savepoint. A tracker that fails is
-// rolled back alone and stopped; the others commit.
+// one transaction. Live, each applies under its own savepoint: a tracker
+// that fails is rolled back alone and stopped; the others commit. Shadow
+// generations only (a build, which stops at any failure) share the
+// transaction without savepoints, whose page copies cost a tenth of a
+// rebuild: a failure rolls back the whole batch, stops the tracker that
+// failed and spoils the others, whose builds start over.
 func (r *Runner) commit(ctx context.Context, ts []*tracker, batch []*Event) error {
 	r.writeMu.Lock()
 	defer r.writeMu.Unlock()
 	start := time.Now()
+	shadow := true
+	for _, t := range ts {
+		shadow = shadow && t.shadow
+	}
 	tx, err := r.db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -459,6 +516,12 @@ func (r *Runner) commit(ctx context.Context, ts []*tracker, batch []*Event) erro
 		n    int
 	}
 	var done []outcome
+	spoil := func() {
+		for _, o := range done {
+			o.t.p.Reset()
+			o.t.spoiled = o.t.shadow
+		}
+	}
 	for _, t := range ts {
 		if t.failed() != nil || t.pos.Load() >= last {
 			continue
@@ -468,14 +531,25 @@ func (r *Runner) commit(ctx context.Context, ts []*tracker, batch []*Event) erro
 			evs = evs[1:]
 		}
 		sp := `"sp_` + t.def.Name + `"`
-		if _, err := tx.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
-			return err
+		if !shadow {
+			if _, err := tx.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
+				return err
+			}
 		}
 		tctx := ctx
 		if t.shadow {
 			tctx = context.WithValue(ctx, shadowKey{}, true)
 		}
 		f := r.applyTo(tctx, tx, t, evs, last)
+		done = append(done, outcome{t, f, len(evs)})
+		if f != nil && shadow {
+			if err := tx.Rollback(); err != nil {
+				spoil()
+				return err
+			}
+			spoil()
+			return r.stop(ctx, r.db.w, t, f)
+		}
 		if f != nil {
 			if _, err := tx.ExecContext(ctx, "ROLLBACK TO "+sp); err != nil {
 				return err
@@ -489,15 +563,14 @@ func (r *Runner) commit(ctx context.Context, ts []*tracker, batch []*Event) erro
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, "RELEASE "+sp); err != nil {
-			return err
+		if !shadow {
+			if _, err := tx.ExecContext(ctx, "RELEASE "+sp); err != nil {
+				return err
+			}
 		}
-		done = append(done, outcome{t, f, len(evs)})
 	}
 	if err := tx.Commit(); err != nil {
-		for _, o := range done {
-			o.t.p.Reset()
-		}
+		spoil()
 		return fmt.Errorf("commit: %w", err)
 	}
 	for _, o := range done {
@@ -514,6 +587,21 @@ func (r *Runner) commit(ctx context.Context, ts []*tracker, batch []*Event) erro
 		r.opts.Metrics(len(batch), time.Since(start))
 	}
 	r.broadcast()
+	return nil
+}
+
+// stop records f, the failure of t, in its own transaction, and stops t.
+func (r *Runner) stop(ctx context.Context, db *sql.DB, t *tracker, f *FailedError) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	_, err := db.ExecContext(ctx, `UPDATE projection_state SET failed_position = ?, failed_error = ?, updated_at = ? WHERE name = ? AND gen = ?`,
+		f.Position, f.Err, time.Now().UnixNano(), t.def.Name, t.gen)
+	if err != nil {
+		return err
+	}
+	t.failure.Store(f)
+	r.log.Error("projection stopped", "projection", t.def.Name, "position", f.Position, "err", f.Err)
 	return nil
 }
 

@@ -216,7 +216,11 @@ func TestRunner_RebuildWhileLive_EqualsIncremental(t *testing.T) {
 	store := projtest.OpenStore(t, dir)
 	projtest.Generate(t, store, projtest.Options{Cases: 40, Seed: 1})
 	defs, names := all.Defs(), all.Names()
-	r := projtest.Start(t, projtest.OpenViews(t, filepath.Join(dir, "views.db")), store, defs, projections.Options{MaxBatch: 64})
+	// Small caches and batches: the shadow builds drop and write states
+	// all along, and hold others across many batches.
+	projections.SetCacheCap(8)
+	t.Cleanup(func() { projections.SetCacheCap(0) })
+	r := projtest.Start(t, projtest.OpenViews(t, filepath.Join(dir, "views.db")), store, defs, projections.Options{MaxBatch: 64, BuildBatch: 100})
 	projtest.WaitHead(t, r, store, names...)
 	before, _ := r.Tables("caseload")
 
@@ -252,4 +256,43 @@ func TestRunner_RebuildWhileLive_EqualsIncremental(t *testing.T) {
 		t.Fatal(err)
 	}
 	same("rebuilt on a quiet log")
+}
+
+func TestRebuild_OneProjectionFails_BuildStops_OthersStartOverCorrectly(t *testing.T) {
+	dir := t.TempDir()
+	store := projtest.OpenStore(t, dir)
+	projtest.Generate(t, store, projtest.Options{Cases: 40, Seed: 3})
+	projections.SetCacheCap(8)
+	t.Cleanup(func() { projections.SetCacheCap(0) })
+	defs := append(all.Defs(), counterDef(1, "ReferralRequested"))
+	ctx := context.Background()
+	db := projtest.OpenViews(t, filepath.Join(dir, "views.db"))
+	r, err := projections.Open(ctx, db, store, catalog.Registry(), defs, projections.Options{MaxBatch: 16, BuildBatch: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = r.Rebuild(ctx)
+	var fe *projections.FailedError
+	if !errors.As(err, &fe) || fe.Name != "counter" || fe.Type != "ReferralRequested" {
+		t.Fatalf("Rebuild = %v, want the counter's failure at a ReferralRequested", err)
+	}
+	// The failure is recorded and reported; the others' batch was rolled
+	// back with it, and what they held back in memory is gone: their
+	// builds start over.
+	var failedAt sql.NullInt64
+	if err := db.Read().QueryRow(`SELECT max(failed_position) FROM projection_state WHERE name = 'counter'`).Scan(&failedAt); err != nil ||
+		uint64(failedAt.Int64) != fe.Position {
+		t.Fatalf("recorded failure at %v (%v), want %d", failedAt, err, fe.Position)
+	}
+	if err := r.Rebuild(ctx, all.Names()...); err != nil {
+		t.Fatal(err)
+	}
+	projections.SetCacheCap(0)
+	fresh := projtest.Start(t, projtest.OpenViews(t, filepath.Join(dir, "fresh.db")), store, all.Defs(), projections.Options{})
+	projtest.WaitHead(t, fresh, store, all.Names()...)
+	for _, n := range all.Names() {
+		if a, b := projtest.Dump(t, r, n), projtest.Dump(t, fresh, n); a != b {
+			t.Errorf("%s: rebuilt after a failed build and built afresh differ:\n%s\n---\n%s", n, a, b)
+		}
+	}
 }

@@ -16,13 +16,20 @@ import (
 func (r *Runner) build(ctx context.Context, ts []*tracker, live bool) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	for _, t := range ts {
+		if t.failed() == nil {
+			if err := r.restart(ctx, t); err != nil {
+				return err
+			}
+		}
+	}
 	from := ts[0].pos.Load()
 	for _, t := range ts[1:] {
 		from = min(from, t.pos.Load())
 	}
-	ch := r.feed(ctx, from)
+	ch := r.feed(ctx, from, r.opts.BuildBatch)
 	for {
-		batch, _, err := r.next(ctx, ch, nil)
+		batch, _, err := r.next(ctx, ch, r.opts.BuildBatch, nil)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
