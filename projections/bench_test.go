@@ -20,6 +20,7 @@ import (
 	"casework/eventstore/sqlite"
 	"casework/projections"
 	"casework/projections/all"
+	"casework/projections/audittrail"
 	"casework/projections/caseload"
 	"casework/projections/projtest"
 	"casework/projections/viewq"
@@ -205,10 +206,12 @@ func BenchmarkRebuild(b *testing.B) {
 }
 
 // viewQueries measures the p99 of the caseload queries a station and a
-// county run, on the rebuilt read models.
+// county run, and of the audit trail's first page for a county's auditor,
+// for one actor and for one stream, on the rebuilt read models.
 func viewQueries(b *testing.B, r *projections.Runner) {
 	ctx := context.Background()
 	t, _ := r.Tables(caseload.Name)
+	at, _ := r.Tables(audittrail.Name)
 	db := r.DB().Read()
 	var stations []string
 	rows, err := db.Query(`SELECT DISTINCT station_id FROM ` + t.Name("cases"))
@@ -221,8 +224,29 @@ func viewQueries(b *testing.B, r *projections.Runner) {
 		stations = append(stations, s)
 	}
 	rows.Close()
-	asOf := value.MustParseDate("2026-01-01")
-	var lat []time.Duration
+	var last string
+	if err := db.QueryRow(`SELECT max(opened_on) FROM ` + t.Name("cases")).Scan(&last); err != nil {
+		b.Fatal(err)
+	}
+	asOf := value.MustParseDate(last)
+	var streams, actors []string
+	for _, q := range []struct {
+		sql string
+		out *[]string
+	}{{`SELECT stream FROM ` + at.Name("events") + ` WHERE revision = 0 ORDER BY position LIMIT 100`, &streams},
+		{`SELECT DISTINCT actor FROM ` + at.Name("events") + ` LIMIT 100`, &actors}} {
+		rows, err := db.Query(q.sql)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for rows.Next() {
+			var s string
+			rows.Scan(&s)
+			*q.out = append(*q.out, s)
+		}
+		rows.Close()
+	}
+	var lat, alat []time.Duration
 	for i := range 300 {
 		scope := viewq.Scope{Units: stations[i%len(stations) : i%len(stations)+1]}
 		if i%3 == 0 {
@@ -236,7 +260,25 @@ func viewQueries(b *testing.B, r *projections.Runner) {
 			b.Fatal(err)
 		}
 		lat = append(lat, time.Since(t0))
+
+		f := audittrail.Filter{Scope: viewq.Scope{Units: stations[:10]}}
+		switch i % 3 {
+		case 1:
+			f.Actor = actors[i%len(actors)]
+		case 2:
+			f.Stream = streams[i%len(streams)]
+		}
+		t0 = time.Now()
+		if _, _, err := audittrail.List(ctx, db, at, f); err != nil {
+			b.Fatal(err)
+		}
+		alat = append(alat, time.Since(t0))
 	}
+	b.ReportMetric(p99(lat), "view-p99-ms")
+	b.ReportMetric(p99(alat), "audit-p99-ms")
+}
+
+func p99(lat []time.Duration) float64 {
 	slices.Sort(lat)
-	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "view-p99-ms")
+	return float64(lat[len(lat)*99/100].Microseconds()) / 1000
 }

@@ -18,6 +18,23 @@ type Event struct {
 	once sync.Once
 	de   domain.Event
 	err  error
+	prep []prepared
+}
+
+type prepared struct {
+	name string
+	v    any
+}
+
+// Prepared returns what projection name's Def.Prepare derived from the
+// event, if the runner prepared it.
+func (e *Event) Prepared(name string) (any, bool) {
+	for _, p := range e.prep {
+		if p.name == name {
+			return p.v, true
+		}
+	}
+	return nil, false
 }
 
 // newEvent strips ev's sensitive values before any projection sees it.

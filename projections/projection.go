@@ -14,6 +14,10 @@ type Def struct {
 	Name    string
 	Version int
 	New     func(t Tables) Projection
+	// Prepare, if set, derives what Apply needs from an event alone (no
+	// state): the runner's reader calls it ahead of the batch, on its own
+	// goroutine, and Apply finds the result with Event.Prepared.
+	Prepare func(ev *Event) any
 }
 
 // Tables names the tables of one generation of a projection:

@@ -48,7 +48,7 @@ type Options struct {
 	// transactions write each page fewer times (default 8192, at least
 	// MaxBatch).
 	BuildBatch int
-	Logger   *slog.Logger
+	Logger     *slog.Logger
 	// Progress, if set, is called after every batch of a shadow build with
 	// the projection, its position and the events applied so far.
 	Progress func(name string, position uint64, events int)
@@ -88,6 +88,7 @@ type Runner struct {
 	log   *slog.Logger
 	opts  Options
 	defs  map[string]Def
+	preps []Def // those with a Prepare
 
 	mu      sync.RWMutex
 	active  map[string]*tracker // the generation that serves, by name
@@ -134,6 +135,9 @@ func Open(ctx context.Context, db *DB, store eventstore.Store, reg *domain.Regis
 			return nil, fmt.Errorf("projections: %s defined twice", d.Name)
 		}
 		r.defs[d.Name] = d
+		if d.Prepare != nil {
+			r.preps = append(r.preps, d)
+		}
 		if err := r.load(ctx, d); err != nil {
 			return nil, fmt.Errorf("projection %s: %w", d.Name, err)
 		}
@@ -390,6 +394,7 @@ func (r *Runner) feed(ctx context.Context, from uint64, size int) <-chan item {
 			if err == nil {
 				it.ev = newEvent(r.reg, rec)
 				it.ev.decode()
+				r.prepare(it.ev)
 			}
 			select {
 			case ch <- it:
@@ -402,6 +407,13 @@ func (r *Runner) feed(ctx context.Context, from uint64, size int) <-chan item {
 		}
 	}()
 	return ch
+}
+
+// prepare runs every definition's Prepare on ev.
+func (r *Runner) prepare(ev *Event) {
+	for _, d := range r.preps {
+		ev.prep = append(ev.prep, prepared{d.Name, d.Prepare(ev)})
+	}
 }
 
 // next blocks for one event, then takes whatever more is ready, up to

@@ -24,7 +24,22 @@ const Name = "audit"
 
 // Def is the projection's definition.
 func Def() projections.Def {
-	return projections.Def{Name: Name, Version: 1, New: func(t projections.Tables) projections.Projection { return newProjection(t) }}
+	return projections.Def{Name: Name, Version: 1, New: func(t projections.Tables) projections.Projection { return newProjection(t) },
+		Prepare: func(ev *projections.Event) any { return prepare(ev) }}
+}
+
+// derived is what an event's row needs from the event alone.
+type derived struct {
+	summary string
+	owner   string // from a stream's first event only
+}
+
+func prepare(ev *projections.Event) derived {
+	d := derived{summary: Summary(ev.Type, ev.Data)}
+	if ev.Revision == 0 {
+		d.owner = ownerOf(ev)
+	}
+	return d
 }
 
 type projection struct {
@@ -59,17 +74,21 @@ func (p *projection) Schema() []string {
 }
 
 func (p *projection) Apply(ev *projections.Event) error {
-	owner, err := p.owner(ev)
+	d, ok := ev.Prepared(Name)
+	if !ok {
+		d = prepare(ev)
+	}
+	owner, err := p.owner(ev, d.(derived))
 	if err != nil {
 		return err
 	}
 	m := ev.Metadata
 	return p.rows.Add(ev, ev.Position, ev.Stream, ev.Revision, ev.Type, m.Actor, m.Role, m.OrgUnit, owner,
-		ev.RecordedAt.UnixNano(), m.OccurredAt.UnixNano(), m.Reason, m.CorrelationID, Summary(ev.Type, ev.Data))
+		ev.RecordedAt.UnixNano(), m.OccurredAt.UnixNano(), m.Reason, m.CorrelationID, d.(derived).summary)
 }
 
 // owner finds the org unit a stream belongs to, from its first event.
-func (p *projection) owner(ev *projections.Event) (string, error) {
+func (p *projection) owner(ev *projections.Event, d derived) (string, error) {
 	if o, ok := p.owners.Get(ev.Stream); ok {
 		return *o, nil
 	}
@@ -82,7 +101,10 @@ func (p *projection) owner(ev *projections.Event) (string, error) {
 	switch {
 	case err == nil:
 	case errors.Is(err, sql.ErrNoRows):
-		o = ownerOf(ev)
+		o = d.owner
+		if ev.Revision > 0 {
+			o = ownerOf(ev)
+		}
 		p.fresh[ev.Stream] = o
 	default:
 		return "", err
