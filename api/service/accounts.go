@@ -59,9 +59,13 @@ func checkPassword(field, pw string) error {
 }
 
 // CreateAccount creates an account with a unique username in the admin's
-// scope. Errors: ErrForbidden for non-admins; a Conflict
-// (account.create.username_unique) for a taken username; NotFoundError
-// for an org unit out of scope; rule errors of account.Create.
+// scope. The account's ID is derived from its username
+// (account.IDForUsername) and AccountCreated is appended expecting no
+// stream, so that the store decides between nodes creating the same
+// username at once: one wins, the others get the conflict. Errors:
+// ErrForbidden for non-admins; a Conflict (account.create.username_unique)
+// for a taken username; NotFoundError for an org unit out of scope; rule
+// errors of account.Create.
 func (s *Service) CreateAccount(ctx context.Context, p Principal, opts Options, in CreateAccountInput) (Result, error) {
 	if !can(p, domain.RoleAdmin) {
 		return Result{}, ErrForbidden
@@ -73,17 +77,25 @@ func (s *Service) CreateAccount(ctx context.Context, p Principal, opts Options, 
 	if err := s.checkUnit(p, in.OrgUnit, "org_unit"); err != nil {
 		return Result{}, err
 	}
-	if _, taken := s.dir.AccountByUsername(in.Username); taken {
-		return Result{}, domain.Conflict("account.create.username_unique", "username", "the username is taken")
-	}
-	hash, err := HashPassword(in.Password)
-	if err != nil {
-		return Result{}, err
-	}
-	return s.idempotent(ctx, p, opts, account.Category, newEventID(), func(id uuid.UUID) (Result, error) {
+	id := account.IDForUsername(in.Username)
+	return s.idempotent(ctx, p, opts, account.Category, id, func(uuid.UUID) (Result, error) {
+		// The directory knows every account created before IDs were
+		// derived from usernames, and answers early for the others.
+		if _, taken := s.dir.AccountByUsername(in.Username); taken {
+			return Result{}, usernameTaken()
+		}
+		hash, err := HashPassword(in.Password)
+		if err != nil {
+			return Result{}, err
+		}
 		res, err := s.repos.accounts.execute(ctx, p, opts, command[account.State, *account.State]{
-			id: id, create: true,
-			authorize: func(*account.State, bool) error { return nil },
+			id: id, either: true,
+			authorize: func(_ *account.State, exists bool) error {
+				if exists {
+					return usernameTaken()
+				}
+				return nil
+			},
 			decide: func(_ *account.State, c domain.Cmd) ([]domain.Payload, error) {
 				return account.Create(c, id, account.CreateInput{Username: in.Username, DisplayName: in.DisplayName,
 					Role: in.Role, OrgUnit: in.OrgUnit, PasswordHash: hash})
@@ -94,6 +106,10 @@ func (s *Service) CreateAccount(ctx context.Context, p Principal, opts Options, 
 		}
 		return res, err
 	})
+}
+
+func usernameTaken() error {
+	return domain.Conflict("account.create.username_unique", "username", "the username is taken")
 }
 
 func (s *Service) accountCommand(ctx context.Context, p Principal, opts Options, id uuid.UUID, self bool, decide func(*account.State, domain.Cmd) ([]domain.Payload, error)) (Result, error) {
