@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"sort"
 	"time"
 
@@ -89,18 +90,19 @@ func (s *Service) CreateAccount(ctx context.Context, p Principal, opts Options, 
 			return Result{}, err
 		}
 		res, err := s.repos.accounts.execute(ctx, p, opts, command[account.State, *account.State]{
-			id: id, either: true,
-			authorize: func(_ *account.State, exists bool) error {
-				if exists {
-					return usernameTaken()
-				}
-				return nil
-			},
+			id: id, create: true,
+			authorize: func(*account.State, bool) error { return nil },
 			decide: func(_ *account.State, c domain.Cmd) ([]domain.Payload, error) {
 				return account.Create(c, id, account.CreateInput{Username: in.Username, DisplayName: in.DisplayName,
 					Role: in.Role, OrgUnit: in.OrgUnit, PasswordHash: hash})
 			},
 		})
+		var re *domain.Error
+		if errors.As(err, &re) && re.Rule == account.Category+".create.exists" {
+			// The username's stream exists: the store refused a second
+			// creation of it, on this node or another.
+			return Result{}, usernameTaken()
+		}
 		if err == nil {
 			err = s.dir.WaitFor(ctx, res.Position)
 		}
