@@ -19,6 +19,10 @@ const (
 	// RoleSystem acts for the service itself (demo seeding, migrations);
 	// no account can hold it.
 	RoleSystem Role = "system"
+	// RoleNone is the role of someone not signed in: a login attempt is
+	// recorded as the account it names, with none of that account's
+	// rights. No account can hold it.
+	RoleNone Role = "none"
 )
 
 // Roles lists every role a person can hold, in a stable order.

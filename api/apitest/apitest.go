@@ -70,6 +70,22 @@ func Start(tb testing.TB) *Env {
 // true. Cleanup stops it.
 func StartAt(tb testing.TB, dir string, seed bool) *Env {
 	tb.Helper()
+	return StartWith(tb, dir, Options{Seed: seed})
+}
+
+// Options configure StartWith.
+type Options struct {
+	// Seed seeds the org tree and the accounts into an empty store.
+	Seed bool
+	// Now is the service's clock (default time.Now).
+	Now func() time.Time
+}
+
+// StartWith runs a service over the store in dir, which may be open in
+// other Envs too: each opens the files on its own, as another node (or
+// process) sharing the store would. Cleanup stops it.
+func StartWith(tb testing.TB, dir string, opts Options) *Env {
+	tb.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(dir, "events.db"), sqlite.Options{})
 	if err != nil {
@@ -79,7 +95,7 @@ func StartAt(tb testing.TB, dir string, seed bool) *Env {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	svc, err := service.New(st, service.Config{SigningKey: Key, Standards: Standards, Keys: keys})
+	svc, err := service.New(st, service.Config{SigningKey: Key, Standards: Standards, Keys: keys, Now: opts.Now})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -100,7 +116,7 @@ func StartAt(tb testing.TB, dir string, seed bool) *Env {
 		st.Close()
 		keys.Close()
 	})
-	if seed {
+	if opts.Seed {
 		env.seed(tb)
 	} else {
 		env.load(tb)

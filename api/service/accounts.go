@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"sort"
 	"time"
 
@@ -59,9 +60,13 @@ func checkPassword(field, pw string) error {
 }
 
 // CreateAccount creates an account with a unique username in the admin's
-// scope. Errors: ErrForbidden for non-admins; a Conflict
-// (account.create.username_unique) for a taken username; NotFoundError
-// for an org unit out of scope; rule errors of account.Create.
+// scope. The account's ID is derived from its username
+// (account.IDForUsername) and AccountCreated is appended expecting no
+// stream, so that the store decides between nodes creating the same
+// username at once: one wins, the others get the conflict. Errors:
+// ErrForbidden for non-admins; a Conflict (account.create.username_unique)
+// for a taken username; NotFoundError for an org unit out of scope; rule
+// errors of account.Create.
 func (s *Service) CreateAccount(ctx context.Context, p Principal, opts Options, in CreateAccountInput) (Result, error) {
 	if !can(p, domain.RoleAdmin) {
 		return Result{}, ErrForbidden
@@ -73,14 +78,17 @@ func (s *Service) CreateAccount(ctx context.Context, p Principal, opts Options, 
 	if err := s.checkUnit(p, in.OrgUnit, "org_unit"); err != nil {
 		return Result{}, err
 	}
-	if _, taken := s.dir.AccountByUsername(in.Username); taken {
-		return Result{}, domain.Conflict("account.create.username_unique", "username", "the username is taken")
-	}
-	hash, err := HashPassword(in.Password)
-	if err != nil {
-		return Result{}, err
-	}
-	return s.idempotent(ctx, p, opts, account.Category, newEventID(), func(id uuid.UUID) (Result, error) {
+	id := account.IDForUsername(in.Username)
+	return s.idempotent(ctx, p, opts, account.Category, id, func(uuid.UUID) (Result, error) {
+		// The directory knows every account created before IDs were
+		// derived from usernames, and answers early for the others.
+		if _, taken := s.dir.AccountByUsername(in.Username); taken {
+			return Result{}, usernameTaken()
+		}
+		hash, err := HashPassword(in.Password)
+		if err != nil {
+			return Result{}, err
+		}
 		res, err := s.repos.accounts.execute(ctx, p, opts, command[account.State, *account.State]{
 			id: id, create: true,
 			authorize: func(*account.State, bool) error { return nil },
@@ -89,11 +97,21 @@ func (s *Service) CreateAccount(ctx context.Context, p Principal, opts Options, 
 					Role: in.Role, OrgUnit: in.OrgUnit, PasswordHash: hash})
 			},
 		})
+		var re *domain.Error
+		if errors.As(err, &re) && re.Rule == account.Category+".create.exists" {
+			// The username's stream exists: the store refused a second
+			// creation of it, on this node or another.
+			return Result{}, usernameTaken()
+		}
 		if err == nil {
 			err = s.dir.WaitFor(ctx, res.Position)
 		}
 		return res, err
 	})
+}
+
+func usernameTaken() error {
+	return domain.Conflict("account.create.username_unique", "username", "the username is taken")
 }
 
 func (s *Service) accountCommand(ctx context.Context, p Principal, opts Options, id uuid.UUID, self bool, decide func(*account.State, domain.Cmd) ([]domain.Payload, error)) (Result, error) {

@@ -177,7 +177,7 @@ func (s *Service) streamVisible(ctx context.Context, p Principal, stream string)
 	switch category {
 	case org.Category:
 		return s.inScope(p, id.String()), nil
-	case account.Category:
+	case account.Category, account.LoginCategory:
 		a, ok := s.dir.Account(id)
 		return ok && s.inScope(p, a.OrgUnit), nil
 	case casefile.Category, contract.Category, referral.Category, station.Category, project.Category:

@@ -13,6 +13,9 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
 	"golang.org/x/crypto/argon2"
+
+	"casework/domain"
+	"casework/domain/account"
 )
 
 // Password hashing: argon2id with OWASP's first recommended configuration
@@ -25,13 +28,6 @@ const (
 	argonKeyLen  = 32
 	// MinPasswordLength is the shortest password accepted.
 	MinPasswordLength = 10
-)
-
-// Login lockout: after maxFailures failed logins in a row an account is
-// locked for lockFor. Counted per node.
-const (
-	maxFailures = 5
-	lockFor     = 15 * time.Minute
 )
 
 // HashPassword returns the argon2id PHC string of password.
@@ -84,54 +80,59 @@ type Token struct {
 	ExpiresAt   time.Time `json:"expires_at"`
 }
 
-type lockout struct {
-	mu       sync.Mutex
-	failures map[string]int
-	until    map[string]time.Time
-}
-
-func (l *lockout) locked(user string, now time.Time) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return now.Before(l.until[user])
-}
-
-func (l *lockout) fail(user string, now time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.failures[user]++
-	if l.failures[user] >= maxFailures {
-		l.until[user] = now.Add(lockFor)
-		l.failures[user] = 0
-	}
-}
-
-func (l *lockout) succeed(user string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.failures, user)
-	delete(l.until, user)
-}
-
-// Login checks a username and password and returns a bearer token.
-// Errors: ErrLocked after too many failures; ErrUnauthenticated for a wrong
-// password, an unknown or disabled account (indistinguishably).
+// Login checks a username and password and returns a bearer token. The
+// lockout is shared by every node of the store (see lockout.go): a failed
+// login is recorded before it is answered, and the right password is
+// refused while the account is locked.
+//
+// Errors: ErrLocked after account.MaxLoginFailures failures in a row, for
+// account.LockoutPeriod; ErrUnauthenticated for a wrong password, an
+// unknown or a disabled account (indistinguishably, also in time);
+// ErrConcurrency when the attempt kept losing races with others on the
+// same account; the store's error when the attempt could not be recorded
+// (then no token is given).
 func (s *Service) Login(ctx context.Context, username, password string) (Token, error) {
-	now := s.now()
-	if s.lock.locked(username, now) {
-		return Token{}, ErrLocked
-	}
 	a, ok := s.dir.AccountByUsername(username)
-	hash := dummyHash
-	if ok {
-		hash = a.PasswordHash
-	}
-	good := CheckPassword(hash, password)
-	if !ok || !good || !a.CanLogIn() {
-		s.lock.fail(username, now)
+	if !ok {
+		if s.unknown.locked(username, s.now()) {
+			return Token{}, ErrLocked
+		}
+		CheckPassword(dummyHash, password)
+		s.unknown.fail(username, s.now())
+		s.storeTime.pad(ctx)
 		return Token{}, ErrUnauthenticated
 	}
-	s.lock.succeed(username)
+	start := time.Now()
+	st, _, _, err := s.loginState(ctx, a.ID)
+	if err != nil {
+		return Token{}, err
+	}
+	if st.Locked(s.now()) {
+		return Token{}, ErrLocked
+	}
+	read := time.Since(start)
+	if !CheckPassword(a.PasswordHash, password) || !a.CanLogIn() {
+		// Counted even if the caller goes away: the password was tried.
+		start = time.Now()
+		err := s.recordLogin(context.WithoutCancel(ctx), &a, func(st *account.LoginState, c domain.Cmd) ([]domain.Payload, error) {
+			return st.RecordFailure(c, a.ID)
+		})
+		s.storeTime.observe(read + time.Since(start))
+		if err != nil {
+			return Token{}, err
+		}
+		return Token{}, ErrUnauthenticated
+	}
+	if err := s.recordLogin(ctx, &a, func(st *account.LoginState, c domain.Cmd) ([]domain.Payload, error) {
+		return st.RecordSuccess(c, a.ID)
+	}); err != nil {
+		return Token{}, err
+	}
+	return s.issueToken(a)
+}
+
+func (s *Service) issueToken(a account.State) (Token, error) {
+	now := s.now()
 	exp := now.Add(s.cfg.TokenTTL)
 	claims := jwt.RegisteredClaims{
 		Subject:   a.ID.String(),

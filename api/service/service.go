@@ -67,18 +67,19 @@ func (m metricsOrNil) retried() {
 // Service is the application layer. Create it with New; it is safe for
 // concurrent use.
 type Service struct {
-	cfg     Config
-	store   eventstore.Store
-	reg     *domain.Registry
-	log     *slog.Logger
-	dir     *Directory
-	keys    pii.KeyStore
-	sealer  *pii.Sealer
-	clients clientIndex
-	lock    lockout
-	tokens  verified
-	metrics metricsOrNil
-	now     func() time.Time
+	cfg       Config
+	store     eventstore.Store
+	reg       *domain.Registry
+	log       *slog.Logger
+	dir       *Directory
+	keys      pii.KeyStore
+	sealer    *pii.Sealer
+	clients   clientIndex
+	unknown   unknownLogins
+	storeTime storeTime
+	tokens    verified
+	metrics   metricsOrNil
+	now       func() time.Time
 
 	repos repos
 	feeds *feedHub
@@ -114,8 +115,7 @@ func New(store eventstore.Store, cfg Config) (*Service, error) {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Service{cfg: cfg, store: store, reg: catalog.Registry(), log: cfg.Logger,
-		metrics: metricsOrNil{cfg.Metrics}, now: cfg.Now,
-		lock: lockout{failures: map[string]int{}, until: map[string]time.Time{}}}
+		metrics: metricsOrNil{cfg.Metrics}, now: cfg.Now}
 	s.keys = cfg.Keys
 	s.sealer = pii.NewSealer(s.reg, cfg.Keys)
 	s.dir = newDirectory(store, s.reg, s.log)

@@ -29,8 +29,9 @@ type CreateInput struct {
 // account.role.known, account.create.org_unit_required,
 // account.password_hash.format (Invalid, collected together).
 //
-// Username uniqueness is not checked here (it spans streams): the caller
-// must check it before appending.
+// Username uniqueness is not checked here: it comes from the stream. The
+// caller passes id = IDForUsername(in.Username) and appends expecting no
+// stream, so that the store refuses a second account with the username.
 func Create(cmd domain.Cmd, id uuid.UUID, in CreateInput) ([]domain.Payload, error) {
 	if err := adminOnly(cmd, "account.create.admin_only", "create"); err != nil {
 		return nil, err

@@ -3,7 +3,9 @@ package account_test
 import (
 	"flag"
 	"reflect"
+	"slices"
 	"testing"
+	"time"
 
 	"casework/domain"
 	"casework/domain/account"
@@ -22,25 +24,61 @@ func samples() []domain.Payload {
 		account.Disabled{AccountID: accountID, Reason: "合同期满离职"},
 		account.Enabled{AccountID: accountID, Reason: "重新入职"},
 		account.PasswordChanged{AccountID: accountID, PasswordHash: goodHash, Reset: true},
+		account.LoginFailed{AccountID: accountID, Failures: 5, LockedUntil: time.Date(2026, 3, 2, 1, 45, 0, 0, time.UTC)},
+		account.LoginFailuresCleared{AccountID: accountID, Failures: 3},
 	}
+}
+
+func registerAll(r *domain.Registry) {
+	account.RegisterEvents(r)
+	account.RegisterLoginEvents(r)
 }
 
 func registry(tb testing.TB) *domain.Registry {
 	tb.Helper()
 	r := domain.NewRegistry()
-	account.RegisterEvents(r)
+	registerAll(r)
 	return r
 }
 
 func TestEvents_Golden(t *testing.T) {
-	domaintest.Golden(t, account.RegisterEvents, samples(), *update,
+	domaintest.Golden(t, registerAll, samples(), *update,
 		domaintest.DeepEqual)
+}
+
+func TestEvents_TwoCategories(t *testing.T) {
+	accounts, logins := domain.NewRegistry(), domain.NewRegistry()
+	account.RegisterEvents(accounts)
+	account.RegisterLoginEvents(logins)
+	if got, want := logins.Names(), []string{account.TypeLoginFailed, account.TypeLoginFailuresCleared}; !reflect.DeepEqual(got, want) {
+		t.Errorf("login events %v, want %v", got, want)
+	}
+	if len(accounts.Names()) != 5 {
+		t.Errorf("account events %v", accounts.Names())
+	}
+	if account.Category != "account" || account.LoginCategory != "login" {
+		t.Errorf("categories %q, %q", account.Category, account.LoginCategory)
+	}
+}
+
+// A failure before the lock carries no locked_until at all, and no login
+// event carries anything but the account, a count and a time: never a
+// password, never what was typed.
+func TestEvents_LoginFailed_OmitsLockBeforeTheFifth(t *testing.T) {
+	_, _, data, err := registry(t).Encode(account.LoginFailed{AccountID: accountID, Failures: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"account_id":"` + accountID.String() + `","failures":2}`; string(data) != want {
+		t.Fatalf("got %s\nwant %s", data, want)
+	}
 }
 
 func TestEvents_EveryTypeRegisteredAndSampled(t *testing.T) {
 	r := registry(t)
 	want := []string{account.TypeCreated, account.TypeDisabled, account.TypeEnabled,
-		account.TypePasswordChanged, account.TypeRoleChanged}
+		account.TypePasswordChanged, account.TypeRoleChanged, account.TypeLoginFailed, account.TypeLoginFailuresCleared}
+	slices.Sort(want)
 	if got := r.Names(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("registered %v, want %v", got, want)
 	}

@@ -2,7 +2,8 @@ package account
 
 import "casework/domain"
 
-// Rules lists every rule the account commands can return, for RULES.md.
+// Rules lists every rule the commands on account streams can return, for
+// RULES.md; LoginRules lists those of login streams.
 func Rules() []domain.RuleInfo {
 	const s = "DOMAIN §1"
 	return []domain.RuleInfo{
@@ -27,6 +28,15 @@ func Rules() []domain.RuleInfo {
 		rule("account.enable.admin_only", s, "Only an admin may enable accounts."),
 		rule("account.enable.not_disabled", s, "Only a disabled account can be enabled."),
 		rule("account.change_password.self_or_admin", s, "Only the enabled account holder or an admin may change a password."),
+	}
+}
+
+// LoginRules lists the rules of recording logins on login streams.
+func LoginRules() []domain.RuleInfo {
+	const s = "DOMAIN §1"
+	return []domain.RuleInfo{
+		rule("account.login.own_account", s, "A login attempt is recorded on the login stream of the account it names, as that account."),
+		rule("account.login.locked", s, "Five failed logins in a row lock an account for 15 minutes; while locked, no login succeeds and none is recorded."),
 	}
 }
 

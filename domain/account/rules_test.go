@@ -9,7 +9,7 @@ import (
 )
 
 // rules tracks the package's rules table against what the tests see.
-var rules = domaintest.NewRules("account.", account.Rules())
+var rules = domaintest.NewRules("account.", append(account.Rules(), account.LoginRules()...))
 
 func TestRules_NoDuplicatesAndComplete(t *testing.T) { rules.CheckTable(t) }
 

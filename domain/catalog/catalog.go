@@ -33,7 +33,8 @@ type Aggregate struct {
 }
 
 // Aggregates lists every aggregate in a fixed order: the org tree and
-// accounts first, then stations, cases, referrals, projects and contracts,
+// accounts (with the accounts' failed logins, a category of the account
+// package) first, then stations, cases, referrals, projects and contracts,
 // then the clients' privacy streams (requests to forget a client, and the
 // log of reads of a client's sensitive data), two categories of one
 // package.
@@ -41,6 +42,7 @@ func Aggregates() []Aggregate {
 	return []Aggregate{
 		{Package: "org", Category: org.Category, RegisterEvents: org.RegisterEvents, Rules: org.Rules},
 		{Package: "account", Category: account.Category, RegisterEvents: account.RegisterEvents, Rules: account.Rules},
+		{Package: "account", Category: account.LoginCategory, RegisterEvents: account.RegisterLoginEvents, Rules: account.LoginRules},
 		{Package: "station", Category: station.Category, RegisterEvents: station.RegisterEvents, Rules: station.Rules},
 		{Package: "casefile", Category: casefile.Category, RegisterEvents: casefile.RegisterEvents, Rules: casefile.Rules},
 		{Package: "referral", Category: referral.Category, RegisterEvents: referral.RegisterEvents, Rules: referral.Rules},

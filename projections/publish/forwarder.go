@@ -51,7 +51,8 @@ type Config struct {
 	// Source is the CloudEvents source ("urn:casework").
 	Source string
 	// Exclude lists categories that are not published; nil means
-	// {"account"}: account events hold password hashes.
+	// {"account", "login"}: account events hold password hashes, login
+	// events are for auditors only.
 	Exclude []string
 	// Checkpoint keeps the acknowledged position across restarts (nil:
 	// kept in memory only).
@@ -124,7 +125,7 @@ func New(store eventstore.Store, nc *nats.Conn, cfg Config) (*Forwarder, error) 
 		cfg.Source = "urn:casework"
 	}
 	if cfg.Exclude == nil {
-		cfg.Exclude = []string{"account"}
+		cfg.Exclude = []string{"account", "login"}
 	}
 	if cfg.Checkpoint == nil {
 		cfg.Checkpoint = &MemoryCheckpoint{}
