@@ -99,6 +99,9 @@ func renderView[T any](c echo.Context, name string, p views.Page[T], err error) 
 	}
 	h := c.Response().Header()
 	h.Set("X-Total-Count", strconv.Itoa(p.Total))
+	if p.TotalCapped {
+		h.Set("X-Total-Capped", "true")
+	}
 	h.Set("X-Position", strconv.FormatUint(p.Position, 10))
 	if !wantsCSV(c) {
 		return writeJSON(c, http.StatusOK, p)

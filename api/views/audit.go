@@ -32,10 +32,11 @@ func (v *Service) AuditTrail(ctx context.Context, p service.Principal, q AuditQu
 		return Page[audittrail.Entry]{}, err
 	}
 	sc, _ := v.scope(p)
-	rows, total, err := audittrail.List(ctx, v.run.DB().Read(), t, audittrail.Filter{Scope: sc, Actor: q.Actor, Stream: q.Stream,
+	rows, total, capped, err := audittrail.List(ctx, v.run.DB().Read(), t, audittrail.Filter{Scope: sc, Actor: q.Actor, Stream: q.Stream,
 		Type: q.Type, OrgUnit: q.OrgUnit, From: q.From, To: q.To, Sort: q.Sort, Page: q.Page})
 	if err != nil {
 		return Page[audittrail.Entry]{}, sortField(err)
 	}
-	return Page[audittrail.Entry]{Items: rows, Total: total, Limit: limitOf(q.Page), Offset: q.Page.Offset, Position: pos}, nil
+	return Page[audittrail.Entry]{Items: rows, Total: total, TotalCapped: capped, Limit: limitOf(q.Page), Offset: q.Page.Offset,
+		Position: pos}, nil
 }

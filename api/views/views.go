@@ -53,11 +53,14 @@ type Common struct {
 
 // Page is one page of a view.
 type Page[T any] struct {
-	Items  []T    `json:"items"`
-	Total  int    `json:"total"`
-	Limit  int    `json:"limit"`
-	Offset int    `json:"offset"`
-	AsOf   string `json:"as_of,omitempty"`
+	Items []T `json:"items"`
+	Total int `json:"total"`
+	// TotalCapped reports that more rows match than Total, the most a
+	// view counts (the audit trail counts up to audittrail.CountLimit).
+	TotalCapped bool   `json:"total_capped,omitempty"`
+	Limit       int    `json:"limit"`
+	Offset      int    `json:"offset"`
+	AsOf        string `json:"as_of,omitempty"`
 	// Position is the global position the view reflects (at least).
 	Position uint64 `json:"position"`
 }

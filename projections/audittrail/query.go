@@ -42,12 +42,20 @@ type Entry struct {
 
 var sorts = map[string]string{"position": "position", "recorded_at": "recorded_at", "occurred_at": "occurred_at", "type": "type", "actor": "actor"}
 
-// List returns the entries f selects, one page, and how many there are.
+// CountLimit bounds how many matching events List counts: a county's
+// trail holds hundreds of thousands, and counting them all would cost more
+// than the page.
+const CountLimit = 10_000
+
+var countLimit = CountLimit
+
+// List returns the entries f selects, one page, and how many there are, up
+// to CountLimit; capped reports that more match.
 // Errors: *viewq.SortError; database errors.
-func List(ctx context.Context, db *sql.DB, t projections.Tables, f Filter) ([]Entry, int, error) {
+func List(ctx context.Context, db *sql.DB, t projections.Tables, f Filter) (page []Entry, total int, capped bool, err error) {
 	order, err := viewq.OrderBy(f.Sort, sorts, "-position", "position")
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, false, err
 	}
 	var w viewq.Where
 	c, args := f.Scope.Clause("owner_unit")
@@ -64,15 +72,18 @@ func List(ctx context.Context, db *sql.DB, t projections.Tables, f Filter) ([]En
 		w.Add("recorded_at < ?", f.To.UnixNano())
 	}
 	tbl := t.Name("events")
-	var total int
-	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM `+tbl+w.SQL(), w.Args...).Scan(&total); err != nil {
-		return nil, 0, err
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+tbl+w.SQL()+` LIMIT ?)`,
+		append(w.Args, countLimit+1)...).Scan(&total); err != nil {
+		return nil, 0, false, err
+	}
+	if total > countLimit {
+		total, capped = countLimit, true
 	}
 	lim, largs := f.Page.Clause()
 	rows, err := db.QueryContext(ctx, `SELECT position, stream, revision, type, actor, role, org_unit, owner_unit, recorded_at,
 		occurred_at, reason, correlation_id, summary FROM `+tbl+w.SQL()+order+lim, append(w.Args, largs...)...)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, false, err
 	}
 	defer rows.Close()
 	out := []Entry{}
@@ -81,10 +92,10 @@ func List(ctx context.Context, db *sql.DB, t projections.Tables, f Filter) ([]En
 		var rec, occ int64
 		if err := rows.Scan(&e.Position, &e.Stream, &e.Revision, &e.Type, &e.Actor, &e.Role, &e.OrgUnit, &e.OwnerUnit, &rec, &occ,
 			&e.Reason, &e.CorrelationID, &e.Summary); err != nil {
-			return nil, 0, err
+			return nil, 0, false, err
 		}
 		e.RecordedAt, e.OccurredAt = time.Unix(0, rec).UTC(), time.Unix(0, occ).UTC()
 		out = append(out, e)
 	}
-	return out, total, rows.Err()
+	return out, total, capped, rows.Err()
 }
