@@ -27,7 +27,9 @@ var feedCategories = []string{casefile.Category, referral.Category, station.Cate
 // feedHub is the one subscription to the log behind every live feed: it
 // hands each new event of the offered categories to the feeds that may
 // see it, without ever waiting for one. A feed whose buffer is full is
-// dropped with ErrSlowConsumer; its client resumes from the log.
+// dropped with ErrSlowConsumer; its client resumes from the log. While no
+// feed is open the hub reads nothing: events nobody would receive are not
+// read back from the log, and the first feed to join starts at the head.
 type feedHub struct {
 	s      *Service
 	placer *feed.Placer
@@ -39,6 +41,11 @@ type feedHub struct {
 	pos    uint64 // every offered event up to pos has been handed out
 	subs   map[*feedSub]struct{}
 	failed error
+	// idle is true while run waits for a first feed, reading nothing;
+	// every event up to the store's head counts as handed out then.
+	idle bool
+	// join wakes an idle run (buffered: a wake-up is never lost).
+	join chan struct{}
 }
 
 // feedSub is one feed's place in the hub.
@@ -87,7 +94,7 @@ func (e *sharedEvent) view(s *Service, aud referralAudience) FeedEvent {
 
 func newFeedHub(s *Service) *feedHub {
 	h := &feedHub{s: s, placer: feed.NewPlacer(s.store, s.reg, 0, s.log), category: map[string]string{},
-		ready: make(chan struct{}), subs: map[*feedSub]struct{}{}}
+		ready: make(chan struct{}), subs: map[*feedSub]struct{}{}, join: make(chan struct{}, 1)}
 	for _, a := range catalog.Aggregates() {
 		r := domain.NewRegistry()
 		a.RegisterEvents(r)
@@ -99,7 +106,8 @@ func newFeedHub(s *Service) *feedHub {
 }
 
 // run hands out live events from the head at start until ctx ends or the
-// store fails; then every feed ends.
+// store fails; then every feed ends. While no feed is open it waits for
+// one, and then follows the log from where the hub stands.
 func (h *feedHub) run(ctx context.Context) {
 	pos, err := h.s.store.Head(ctx)
 	if err != nil {
@@ -109,8 +117,13 @@ func (h *feedHub) run(ctx context.Context) {
 	}
 	h.pos = pos
 	close(h.ready)
-	for ev, err := range h.s.store.SubscribeAll(ctx, pos, eventstore.Filter{Categories: feedCategories}) {
-		if err != nil {
+	for {
+		from, ok := h.awaitFeed(ctx)
+		if !ok {
+			h.stop(ErrFeedClosed)
+			return
+		}
+		if err := h.follow(ctx, from); err != nil {
 			if ctx.Err() != nil || errors.Is(err, eventstore.ErrClosed) {
 				h.stop(ErrFeedClosed)
 			} else {
@@ -119,18 +132,50 @@ func (h *feedHub) run(ctx context.Context) {
 			}
 			return
 		}
-		pl, err := h.placer.Lookup(ctx, &ev)
-		if err != nil {
-			h.s.log.Error("live feed stopped", "err", err)
-			h.stop(fmt.Errorf("%w: live feed: %v", ErrUnavailable, err))
-			return
-		}
-		h.dispatch(&sharedEvent{rec: ev, place: pl})
 	}
-	h.stop(ErrFeedClosed)
 }
 
-func (h *feedHub) dispatch(ev *sharedEvent) {
+// awaitFeed waits until a feed is open and returns the position to follow
+// the log from; false when ctx ended first.
+func (h *feedHub) awaitFeed(ctx context.Context) (uint64, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for len(h.subs) == 0 {
+		h.idle = true
+		h.mu.Unlock()
+		select {
+		case <-h.join:
+		case <-ctx.Done():
+			h.mu.Lock()
+			return 0, false
+		}
+		h.mu.Lock()
+	}
+	h.idle = false
+	return h.pos, true
+}
+
+// follow hands out the events after pos until no feed is left (nil) or
+// the log cannot be read (the error).
+func (h *feedHub) follow(ctx context.Context, pos uint64) error {
+	for ev, err := range h.s.store.SubscribeAll(ctx, pos, eventstore.Filter{Categories: feedCategories}) {
+		if err != nil {
+			return err
+		}
+		pl, err := h.placer.Lookup(ctx, &ev)
+		if err != nil {
+			return err
+		}
+		if !h.dispatch(&sharedEvent{rec: ev, place: pl}) {
+			return nil
+		}
+	}
+	return nil
+}
+
+// dispatch hands ev to the feeds that may see it. It returns false when
+// no feed is open, so that the hub stops reading the log.
+func (h *feedHub) dispatch(ev *sharedEvent) bool {
 	t := h.s.dir.Tree()
 	cat := eventstore.Category(ev.rec.Stream)
 	h.mu.Lock()
@@ -150,6 +195,7 @@ func (h *feedHub) dispatch(ev *sharedEvent) {
 		}
 	}
 	h.pos = ev.rec.Position
+	return len(h.subs) > 0
 }
 
 // drop ends sub with reason; h.mu is held.
@@ -181,20 +227,41 @@ func (h *feedHub) err() error {
 	return h.failed
 }
 
-// position returns the position up to which events were handed out.
+// position returns the position up to which events were handed out:
+// the store's head while no feed is open.
 func (h *feedHub) position() uint64 {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if h.idle {
+		if head, err := h.s.store.Head(context.Background()); err == nil {
+			return max(h.pos, head)
+		}
+	}
 	return h.pos
 }
 
 // add registers sub and returns the position after which it receives
-// events. Errors: the reason the hub stopped.
+// events. Errors: the reason the hub stopped, or the store's when the hub
+// was idle and its head cannot be read.
 func (h *feedHub) add(sub *feedSub) (uint64, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.failed != nil {
 		return 0, h.failed
+	}
+	if h.idle {
+		// Nothing was read while idle: the feed joins at the head, which
+		// run follows from once woken.
+		head, err := h.s.store.Head(context.Background())
+		if err != nil {
+			return 0, fmt.Errorf("%w: live feed: %v", ErrUnavailable, err)
+		}
+		h.pos = max(h.pos, head)
+		h.idle = false
+		select {
+		case h.join <- struct{}{}:
+		default:
+		}
 	}
 	h.subs[sub] = struct{}{}
 	return h.pos, nil

@@ -3,6 +3,7 @@ package service_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -118,5 +119,53 @@ func TestFeed_CloseFeeds_EndsOpenFeeds(t *testing.T) {
 	}
 	if _, err := env.Svc.Feed(context.Background(), env.Accounts["supervisor"], service.FeedRequest{}); !errors.Is(err, service.ErrFeedClosed) {
 		t.Fatalf("Feed after CloseFeeds: %v", err)
+	}
+}
+
+// The hub reads nothing while no feed is open; feeds opened after such a
+// pause, and while events are being appended, still get every event after
+// the position they resume from, once and in order.
+func TestFeed_OpenedAfterNoFeedWasOpen_MissesNothing(t *testing.T) {
+	env := apitest.Start(t)
+	log := &feedtest.Log{Store: env.Store, Units: env.Units}
+	seen, err := env.Store.Head(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []uint64
+	for range 3 {
+		_, pos := log.ReferralAt(t, "station", "agency")
+		want = append(want, pos)
+	}
+	var got []uint64
+	for round := range 6 {
+		f, err := env.Svc.Feed(context.Background(), env.Accounts["supervisor"],
+			service.FeedRequest{Categories: []string{"referral"}, After: seen, Buffer: 64})
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan []uint64)
+		go func() {
+			var ps []uint64
+			for range 5 {
+				_, pos := log.ReferralAt(feedtest.Async(t), "station", "agency")
+				ps = append(ps, pos)
+			}
+			done <- ps
+		}()
+		want = append(want, <-done...)
+		got = append(got, readN(t, f, len(want)-len(got))...)
+		seen = got[len(got)-1]
+		f.Close()
+		if round%2 == 0 {
+			// Appended while no feed is open.
+			for range 2 {
+				_, pos := log.ReferralAt(t, "station", "agency")
+				want = append(want, pos)
+			}
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("got positions %v, want %v", got, want)
 	}
 }

@@ -25,7 +25,10 @@ type appendReq struct {
 	// occurredSet tells which events came with their own occurred_at; the
 	// others got the time of the call, which a retry cannot repeat.
 	occurredSet []bool
-	done        chan appendRes
+	// at is when Append was called (monotonic), to tell how long its
+	// appender took to come back after its previous answer.
+	at   time.Time
+	done chan appendRes
 }
 
 type appendRes struct {
@@ -53,13 +56,21 @@ type writer struct {
 	// its last transaction: it changes when another process commits.
 	dataVersion int64
 	peak        float64 // appends in recent commits, the largest decaying
+	// answered holds the streams of appends answered within the last
+	// w.within(), and when; an append on one of them is most likely its
+	// appender coming back (see linger).
+	answered map[string]time.Time
+	back     float64 // share of answered appenders that came back within w.within(), averaged
+	ret      float64 // how long those took to come back, in nanoseconds, averaged
+	took     float64 // how long a commit takes, in nanoseconds, averaged
 
 	insert, headQ, byID, byRange *sql.Stmt
 }
 
 func newWriter(ctx context.Context, s *Store, conn *sql.Conn, opts Options) (*writer, error) {
 	w := &writer{s: s, conn: conn, max: opts.MaxBatch, cacheMax: opts.HeadCache,
-		heads: map[string]streamHead{}, batch: map[string]streamHead{}, pos: s.head.Load()}
+		heads: map[string]streamHead{}, batch: map[string]streamHead{}, pos: s.head.Load(),
+		answered: map[string]time.Time{}}
 	var err error
 	prep := func(q string) *sql.Stmt {
 		if err != nil {
@@ -100,8 +111,8 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 	}
 	r := &appendReq{ctx: ctx, stream: stream, expected: expected, done: make(chan appendRes, 1),
 		events: make([]eventstore.EventData, len(events)), meta: make([][]byte, len(events)),
-		occurredSet: make([]bool, len(events))}
-	now := time.Now().UTC()
+		occurredSet: make([]bool, len(events)), at: time.Now()}
+	now := r.at.UTC()
 	for i, e := range events {
 		r.occurredSet[i] = !e.Metadata.OccurredAt.IsZero()
 		if !r.occurredSet[i] {
@@ -147,7 +158,7 @@ func (w *writer) run() {
 	for {
 		select {
 		case r := <-w.s.reqs:
-			batch = append(batch[:0], r)
+			batch = w.take(batch[:0], r)
 		case <-w.s.quit:
 			// Finish what was queued before Close.
 			for {
@@ -183,25 +194,51 @@ func (w *writer) run() {
 	}
 }
 
-// lingerFor bounds how long a commit waits for company.
+// lingerFor bounds how long a commit waits for company, unless the
+// appenders it waits for have been coming back (then returnWithin).
 const lingerFor = 200 * time.Microsecond
 
-// linger waits, briefly, for a batch to grow to the size of recent ones
-// when recent commits carried several appends: under concurrent load the
-// appenders answered by the last commit come back soon, and one fsync for
-// all of them beats one for a few and another for the rest. A lone
-// appender (recent batches of one) never waits.
+// returnWithin is how soon after its answer an append on the same stream
+// counts at least as its appender coming back; see within.
+const returnWithin = 2 * time.Millisecond
+
+// within is how soon after its answer an append on the same stream counts
+// as its appender coming back, and so bounds waiting for one: a few
+// commits' time, and at least returnWithin.
+func (w *writer) within() time.Duration {
+	return max(returnWithin, 4*time.Duration(w.took))
+}
+
+// linger waits, briefly, for a batch to grow when commits are likely to
+// get company: under concurrent load the appenders answered by the last
+// commit come back soon, and one fsync for all of them beats one for a few
+// and another for the rest. It waits for as many appends as recent
+// commits carried (the peak); and when the appenders answered recently
+// have mostly been coming back (as clients of a server do, after their
+// answer went through the server and back), also for those not back yet,
+// as long as they have been taking. Without that, appenders slower to come
+// back than a commit settle into groups that take turns, each commit
+// carrying a part of them. A lone appender (recent batches of one, or the
+// one answered already back) never waits.
 func (w *writer) linger(batch []*appendReq) []*appendReq {
-	target := int(w.peak)
-	if target <= 1 || len(batch) >= target || len(batch) >= w.max {
+	target, wait := int(w.peak), lingerFor
+	if w.back >= 0.75 && len(w.answered) > 0 {
+		target = max(target, len(batch)+len(w.answered))
+		wait = min(max(2*time.Duration(w.ret), lingerFor), w.within())
+	}
+	target = min(target, w.max)
+	if target <= 1 || len(batch) >= target {
 		return batch
 	}
-	t := time.NewTimer(lingerFor)
+	t := time.NewTimer(wait)
 	defer t.Stop()
-	for len(batch) < target && len(batch) < w.max {
+	for len(batch) < target {
 		select {
 		case r := <-w.s.reqs:
-			batch = append(batch, r)
+			batch = w.take(batch, r)
+			if w.back >= 0.75 {
+				target = min(max(target, len(batch)+len(w.answered)), w.max)
+			}
 		case <-t.C:
 			return batch
 		case <-w.s.quit:
@@ -216,7 +253,7 @@ func (w *writer) fill(batch []*appendReq) []*appendReq {
 	for len(batch) < w.max {
 		select {
 		case r := <-w.s.reqs:
-			batch = append(batch, r)
+			batch = w.take(batch, r)
 		default:
 			return batch
 		}
@@ -224,9 +261,46 @@ func (w *writer) fill(batch []*appendReq) []*appendReq {
 	return batch
 }
 
+// take adds r to batch, noting whether r's appender is one answered
+// recently coming back, and how long it took.
+func (w *writer) take(batch []*appendReq, r *appendReq) []*appendReq {
+	if t, ok := w.answered[r.stream]; ok {
+		delete(w.answered, r.stream)
+		if d := r.at.Sub(t); d >= 0 && d <= w.within() {
+			w.back += (1 - w.back) / 16
+			w.ret += (float64(d) - w.ret) / 16
+		} else {
+			w.back -= w.back / 16
+		}
+	}
+	return append(batch, r)
+}
+
+// answer notes the streams of the batch just answered, forgetting those
+// answered longer than w.within() ago (appenders that did not come back),
+// and how long the commit took since began.
+func (w *writer) answer(batch []*appendReq, began time.Time) {
+	now := time.Now()
+	w.took += (float64(now.Sub(began)) - w.took) / 16
+	within := w.within()
+	for k, t := range w.answered {
+		if now.Sub(t) > within {
+			delete(w.answered, k)
+			w.back -= w.back / 16
+		}
+	}
+	if len(w.answered) > 4*w.max {
+		clear(w.answered)
+	}
+	for _, r := range batch {
+		w.answered[r.stream] = now
+	}
+}
+
 // commit writes the batch in one transaction and answers every request.
 func (w *writer) commit(batch []*appendReq) {
 	ctx := context.Background()
+	began := time.Now()
 	results := make([]appendRes, len(batch))
 	fail := func(err error) {
 		for i, r := range batch {
@@ -307,6 +381,7 @@ func (w *writer) commit(batch []*appendReq) {
 		w.s.raiseHead(w.pos)
 		w.s.wake()
 	}
+	w.answer(batch, began)
 	for i, r := range batch {
 		r.done <- results[i]
 	}
