@@ -19,6 +19,22 @@ import (
 // commits: the writer waits for those it answered instead of committing
 // them in groups that take turns.
 func TestWriter_SlowReturningAppenders_ShareCommits(t *testing.T) {
+	// Timing on a busy machine can defeat any one attempt; the writer
+	// that groups appenders in turns never reaches the mark in any.
+	const attempts = 3
+	var got []float64
+	for range attempts {
+		per := slowReturningAppendsPerCommit(t)
+		if per >= 10 {
+			t.Logf("%.1f appends per commit", per)
+			return
+		}
+		got = append(got, per)
+	}
+	t.Fatalf("appends per commit %.1f in %d attempts, want most of the 16 appenders in each commit", got, attempts)
+}
+
+func slowReturningAppendsPerCommit(t *testing.T) float64 {
 	ctx := context.Background()
 	s, err := Open(ctx, filepath.Join(t.TempDir(), "events.db"), Options{})
 	if err != nil {
@@ -46,9 +62,5 @@ func TestWriter_SlowReturningAppenders_ShareCommits(t *testing.T) {
 	}
 	wg.Wait()
 	st := s.Stats()
-	per := float64(st.Appends) / float64(st.Commits)
-	t.Logf("%.1f appends per commit", per)
-	if per < 10 {
-		t.Fatalf("%.1f appends per commit (%d commits), want most of the %d appenders in each", per, st.Commits, appenders)
-	}
+	return float64(st.Appends) / float64(st.Commits)
 }
