@@ -24,7 +24,7 @@ const Name = "audit"
 
 // Def is the projection's definition.
 func Def() projections.Def {
-	return projections.Def{Name: Name, Version: 1, New: func(t projections.Tables) projections.Projection { return newProjection(t) },
+	return projections.Def{Name: Name, Version: 2, New: func(t projections.Tables) projections.Projection { return newProjection(t) },
 		Prepare: func(ev *projections.Event) any { return prepare(ev) }}
 }
 
@@ -67,7 +67,10 @@ func (p *projection) Schema() []string {
 			recorded_at INTEGER NOT NULL, occurred_at INTEGER NOT NULL, reason TEXT NOT NULL, correlation_id TEXT NOT NULL,
 			summary TEXT NOT NULL)`,
 		`CREATE INDEX IF NOT EXISTS ` + e + `_owner ON ` + e + ` (owner_unit, position)`,
-		`CREATE INDEX IF NOT EXISTS ` + e + `_actor ON ` + e + ` (actor, position)`,
+		// An actor's or a type's events are counted and paged within the
+		// auditor's units from the index alone.
+		`CREATE INDEX IF NOT EXISTS ` + e + `_actor ON ` + e + ` (actor, owner_unit, position)`,
+		`CREATE INDEX IF NOT EXISTS ` + e + `_type ON ` + e + ` (type, owner_unit, position)`,
 		`CREATE INDEX IF NOT EXISTS ` + e + `_stream ON ` + e + ` (stream, position)`,
 		`CREATE TABLE IF NOT EXISTS ` + s + ` (stream TEXT PRIMARY KEY, owner_unit TEXT NOT NULL) WITHOUT ROWID`,
 	}
