@@ -560,18 +560,18 @@ func (r *Runner) commit(ctx context.Context, ts []*tracker, batch []*Event) erro
 				return err
 			}
 			spoil()
-			return r.stop(ctx, r.db.w, t, f)
+			if err := recordFailure(ctx, r.db.w, t, f); err != nil {
+				return err
+			}
+			t.failure.Store(f)
+			r.log.Error("projection stopped", "projection", t.def.Name, "position", f.Position, "err", f.Err)
+			return nil
 		}
 		if f != nil {
 			if _, err := tx.ExecContext(ctx, "ROLLBACK TO "+sp); err != nil {
 				return err
 			}
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			_, err := tx.ExecContext(ctx, `UPDATE projection_state SET failed_position = ?, failed_error = ?, updated_at = ? WHERE name = ? AND gen = ?`,
-				f.Position, f.Err, time.Now().UnixNano(), t.def.Name, t.gen)
-			if err != nil {
+			if err := recordFailure(ctx, tx, t, f); err != nil {
 				return err
 			}
 		}
@@ -602,19 +602,17 @@ func (r *Runner) commit(ctx context.Context, ts []*tracker, batch []*Event) erro
 	return nil
 }
 
-// stop records f, the failure of t, in its own transaction, and stops t.
-func (r *Runner) stop(ctx context.Context, db *sql.DB, t *tracker, f *FailedError) error {
+// recordFailure stores f, the failure of t, through db (the batch's
+// transaction or, after a rollback, the database).
+func recordFailure(ctx context.Context, db interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}, t *tracker, f *FailedError) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
 	_, err := db.ExecContext(ctx, `UPDATE projection_state SET failed_position = ?, failed_error = ?, updated_at = ? WHERE name = ? AND gen = ?`,
 		f.Position, f.Err, time.Now().UnixNano(), t.def.Name, t.gen)
-	if err != nil {
-		return err
-	}
-	t.failure.Store(f)
-	r.log.Error("projection stopped", "projection", t.def.Name, "position", f.Position, "err", f.Err)
-	return nil
+	return err
 }
 
 // applyTo runs one tracker's part of a batch; nil on success.
