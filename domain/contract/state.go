@@ -23,15 +23,8 @@ const (
 	PhaseTerminated  Phase = "terminated"   // terminated for breach
 )
 
-// Award is the awarded contractor.
-type Award struct {
-	ContractorUnit     string           `json:"contractor_unit"`
-	ContractorName     string           `json:"contractor_name"`
-	CreditCode         value.CreditCode `json:"credit_code"`
-	CheckDigitMismatch bool             `json:"check_digit_mismatch"`
-	AwardedOn          value.Date       `json:"awarded_on"`
-	Amount             value.Fen        `json:"amount"`
-}
+// Award is the awarded contractor, as ContractAwarded recorded it.
+type Award = ContractAwarded
 
 // Report is a submitted report.
 type Report struct {
@@ -109,11 +102,8 @@ func (s *State) Apply(e domain.Event) {
 		s.OpenedOn = p.OpenedOn
 	case ContractAwarded:
 		s.Phase = PhaseAwarded
-		s.Contractor = &Award{
-			ContractorUnit: p.ContractorUnit, ContractorName: p.ContractorName,
-			CreditCode: p.CreditCode, CheckDigitMismatch: p.CheckDigitMismatch,
-			AwardedOn: p.AwardedOn, Amount: p.Amount,
-		}
+		a := p
+		s.Contractor = &a
 	case AgreementSigned:
 		a := p
 		a.Staffing = slices.Clone(p.Staffing)
