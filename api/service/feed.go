@@ -11,8 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
 	"casework/domain"
 	"casework/domain/casefile"
 	"casework/domain/project"
@@ -56,21 +54,11 @@ type FeedRequest struct {
 // without any sensitive field. A referral addressed to the caller's agency
 // is shown as the receiving side sees its history (View "receiving").
 type FeedEvent struct {
-	ID            uuid.UUID       `json:"id"`
-	Type          string          `json:"type"`
-	Stream        string          `json:"stream"`
-	Revision      uint64          `json:"revision"`
-	Position      uint64          `json:"position"`
-	RecordedAt    time.Time       `json:"recorded_at"`
-	OccurredAt    time.Time       `json:"occurred_at"`
-	Actor         string          `json:"actor"`
-	Role          string          `json:"role"`
-	OrgUnit       string          `json:"org_unit"`
-	CorrelationID string          `json:"correlation_id,omitempty"`
-	CausationID   string          `json:"causation_id,omitempty"`
-	View          string          `json:"view"`
-	Schema        int             `json:"schema"`
-	Data          json.RawMessage `json:"data"`
+	Envelope
+	Stream string          `json:"stream"`
+	View   string          `json:"view"`
+	Schema int             `json:"schema"`
+	Data   json.RawMessage `json:"data"`
 	// Withheld says why Data is null ("unknown-type", "unreadable").
 	Withheld string `json:"withheld,omitempty"`
 	// JSON is this event's JSON encoding on one line, shared by every
@@ -342,10 +330,7 @@ func (s *Service) CloseFeeds() { s.feeds.stop(ErrFeedClosed) }
 // renderFeed shows ev as aud may see it.
 func (s *Service) renderFeed(ev *sharedEvent, aud referralAudience) FeedEvent {
 	r := &ev.rec
-	m := r.Metadata
-	out := FeedEvent{ID: r.ID, Type: r.Type, Stream: r.Stream, Revision: r.Revision, Position: r.Position,
-		RecordedAt: r.RecordedAt, OccurredAt: m.OccurredAt, Actor: m.Actor, Role: m.Role, OrgUnit: m.OrgUnit,
-		CorrelationID: m.CorrelationID, CausationID: m.CausationID, View: ViewFull}
+	out := FeedEvent{Envelope: envelopeOf(r), Stream: r.Stream, View: ViewFull}
 	if def, ok := s.reg.Def(r.Type); ok {
 		out.Schema = def.Schema
 	}
@@ -361,7 +346,7 @@ func (s *Service) renderFeed(ev *sharedEvent, aud referralAudience) FeedEvent {
 	}
 	if aud == audienceReceiving {
 		out.View = ViewReceiving
-		e := HistoryEntry{Type: r.Type, Revision: r.Revision, CausationID: out.CausationID, Data: out.Data}
+		e := HistoryEntry{Envelope: Envelope{Type: r.Type, Revision: r.Revision, CausationID: out.CausationID}, Data: out.Data}
 		if out.Data != nil {
 			if err := redactForReceiving(&e); err != nil {
 				s.log.Warn("live feed: payload withheld", "stream", r.Stream, "revision", r.Revision, "err", err)

@@ -14,24 +14,39 @@ import (
 	"casework/eventstore/pii"
 )
 
+// Envelope is what every event shown to a caller carries besides its
+// payload: what it is, where it stands in its stream and the log, who
+// recorded it and when, and what it belongs to.
+type Envelope struct {
+	ID            uuid.UUID `json:"id"`
+	Type          string    `json:"type"`
+	Revision      uint64    `json:"revision"`
+	Position      uint64    `json:"position"`
+	RecordedAt    time.Time `json:"recorded_at"`
+	OccurredAt    time.Time `json:"occurred_at"`
+	Actor         string    `json:"actor"`
+	Role          string    `json:"role"`
+	OrgUnit       string    `json:"org_unit"`
+	CorrelationID string    `json:"correlation_id,omitempty"`
+	CausationID   string    `json:"causation_id,omitempty"`
+}
+
+// envelopeOf returns ev's envelope.
+func envelopeOf(ev *eventstore.RecordedEvent) Envelope {
+	m := ev.Metadata
+	return Envelope{ID: ev.ID, Type: ev.Type, Revision: ev.Revision, Position: ev.Position, RecordedAt: ev.RecordedAt,
+		OccurredAt: m.OccurredAt, Actor: m.Actor, Role: m.Role, OrgUnit: m.OrgUnit, CorrelationID: m.CorrelationID,
+		CausationID: m.CausationID}
+}
+
 // HistoryEntry is one event of a stream as the history and audit views
 // show it: the envelope and the payload at its current schema.
 type HistoryEntry struct {
-	ID            uuid.UUID       `json:"id"`
-	Type          string          `json:"type"`
-	Revision      uint64          `json:"revision"`
-	Position      uint64          `json:"position"`
-	RecordedAt    time.Time       `json:"recorded_at"`
-	OccurredAt    time.Time       `json:"occurred_at"`
-	Actor         string          `json:"actor"`
-	Role          string          `json:"role"`
-	OrgUnit       string          `json:"org_unit"`
-	CorrelationID string          `json:"correlation_id,omitempty"`
-	CausationID   string          `json:"causation_id,omitempty"`
-	Reason        string          `json:"reason,omitempty"`
-	Schema        int             `json:"schema"`
-	Data          json.RawMessage `json:"data"`
-	Hash          string          `json:"hash"`
+	Envelope
+	Reason string          `json:"reason,omitempty"`
+	Schema int             `json:"schema"`
+	Data   json.RawMessage `json:"data"`
+	Hash   string          `json:"hash"`
 	// Protection says what became of the event's sensitive fields; absent
 	// for an event type without any.
 	Protection *Protection `json:"protection,omitempty"`
@@ -148,13 +163,8 @@ func (s *Service) entry(ctx context.Context, p Principal, ev *eventstore.Recorde
 		}
 		schema = def.Schema
 	}
-	m := ev.Metadata
-	return HistoryEntry{
-		ID: ev.ID, Type: ev.Type, Revision: ev.Revision, Position: ev.Position, RecordedAt: ev.RecordedAt,
-		OccurredAt: m.OccurredAt, Actor: m.Actor, Role: m.Role, OrgUnit: m.OrgUnit, CorrelationID: m.CorrelationID,
-		CausationID: m.CausationID, Reason: m.Reason, Schema: schema, Data: data, Hash: fmt.Sprintf("%x", ev.Hash),
-		Protection: prot,
-	}, nil
+	return HistoryEntry{Envelope: envelopeOf(ev), Reason: ev.Metadata.Reason, Schema: schema, Data: data,
+		Hash: fmt.Sprintf("%x", ev.Hash), Protection: prot}, nil
 }
 
 // At selects a past state: the state after revision Revision, or as
