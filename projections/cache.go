@@ -125,6 +125,16 @@ func (c *Cache[K, V]) Evict(write func(K, *V) error) error {
 	return nil
 }
 
+// Write writes what must be written now: the changed states the bound
+// drops and, when all, every other changed state too (a shadow build holds
+// the rest until its swap).
+func (c *Cache[K, V]) Write(all bool, write func(K, *V) error) error {
+	if err := c.Evict(write); err != nil || !all {
+		return err
+	}
+	return c.Dirty(write)
+}
+
 // compact forgets the keys of the dirty list that are no longer changed.
 func (c *Cache[K, V]) compact() {
 	keep := c.dirty[:0]

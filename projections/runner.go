@@ -231,7 +231,7 @@ func (r *Runner) newGen(ctx context.Context, d Def, gen int, active bool) (*trac
 	t.shadow = !active
 	// A shadow generation gets its indexes when it is swapped in: a build
 	// into bare tables is faster.
-	if err := r.createTables(ctx, t, active); err != nil {
+	if err := createTables(ctx, r.db.w, t, active); err != nil {
 		return nil, err
 	}
 	_, err := r.db.w.ExecContext(ctx, `INSERT INTO projection_state (name, gen, version, position, active, updated_at) VALUES (?, ?, ?, 0, ?, ?)`,
@@ -239,16 +239,19 @@ func (r *Runner) newGen(ctx context.Context, d Def, gen int, active bool) (*trac
 	return t, err
 }
 
-func (r *Runner) create(ctx context.Context, t *tracker) error { return r.createTables(ctx, t, true) }
+func (r *Runner) create(ctx context.Context, t *tracker) error {
+	return createTables(ctx, r.db.w, t, true)
+}
 
 // createTables runs the projection's schema, leaving out its CREATE INDEX
-// statements unless indexes.
-func (r *Runner) createTables(ctx context.Context, t *tracker, indexes bool) error {
+// statements unless indexes,
+// through db (the database or a transaction).
+func createTables(ctx context.Context, db execer, t *tracker, indexes bool) error {
 	for _, q := range t.p.Schema() {
 		if isIndex(q) && !indexes {
 			continue
 		}
-		if _, err := r.db.w.ExecContext(ctx, q); err != nil {
+		if _, err := db.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("create tables: %w", err)
 		}
 	}
@@ -291,12 +294,8 @@ func (r *Runner) restart(ctx context.Context, t *tracker) error {
 	if err := dropTables(ctx, tx, t.t); err != nil {
 		return err
 	}
-	for _, q := range t.p.Schema() {
-		if !isIndex(q) {
-			if _, err := tx.ExecContext(ctx, q); err != nil {
-				return fmt.Errorf("create tables: %w", err)
-			}
-		}
+	if err := createTables(ctx, tx, t, false); err != nil {
+		return err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE projection_state SET position = 0, updated_at = ? WHERE name = ? AND gen = ?`,
 		time.Now().UnixNano(), t.def.Name, t.gen); err != nil {
@@ -602,11 +601,14 @@ func (r *Runner) commit(ctx context.Context, ts []*tracker, batch []*Event) erro
 	return nil
 }
 
+// execer is a database or a transaction.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
 // recordFailure stores f, the failure of t, through db (the batch's
 // transaction or, after a rollback, the database).
-func recordFailure(ctx context.Context, db interface {
-	ExecContext(context.Context, string, ...any) (sql.Result, error)
-}, t *tracker, f *FailedError) error {
+func recordFailure(ctx context.Context, db execer, t *tracker, f *FailedError) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}

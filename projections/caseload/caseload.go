@@ -233,11 +233,7 @@ func (p *projection) flushCases(all bool) error {
 			st.OpenedOn.String(), st.ClosedOn.String(), st.NextReviewDate.String(), st.NextFollowUp.String(),
 			st.RiskLevel, pending(st), st.ServicesDelivered, st.Version-1)
 	}
-	err := p.cases.Evict(write)
-	if err == nil && all {
-		err = p.cases.Dirty(write)
-	}
-	if err != nil {
+	if err := p.cases.Write(all, write); err != nil {
 		return err
 	}
 	if err := p.caseRows.Flush(); err != nil {
@@ -251,11 +247,7 @@ func (p *projection) flushReferrals(all bool) error {
 		return p.refRows.Add(nil, r.ID, r.CaseID, r.FromStation, r.FromWorker, r.ToAgency, r.Domain, r.Priority, string(r.Status),
 			string(r.HeldFrom), r.Status.Final(), r.RequestedOn.String(), r.DueDate.String(), r.ChangedOn.String())
 	}
-	err := p.referrals.Evict(write)
-	if err == nil && all {
-		err = p.referrals.Dirty(write)
-	}
-	if err != nil {
+	if err := p.referrals.Write(all, write); err != nil {
 		return err
 	}
 	return p.refRows.Flush()
