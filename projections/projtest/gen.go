@@ -15,7 +15,6 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/google/uuid"
@@ -45,6 +44,10 @@ type Options struct {
 	Seed uint64
 	// Start is the day the history begins (default 2025-01-06).
 	Start value.Date
+	// Choices, when set, makes every case take a random path through the
+	// domain's commands, each choice drawn from it (see walkCases), rather
+	// than the planned path its index gives it.
+	Choices rand.Source
 }
 
 // World is what a generated history contains.
@@ -71,7 +74,7 @@ type Gen struct {
 }
 
 // Generate appends a history to store and returns what it holds.
-func Generate(tb testing.TB, store eventstore.Store, opts Options) World {
+func Generate(tb TB, store eventstore.Store, opts Options) World {
 	tb.Helper()
 	w, err := New(store, opts).Run(context.Background())
 	if err != nil {
@@ -174,6 +177,12 @@ func (g *Gen) Run(ctx context.Context) (World, error) {
 	}
 	if err := g.contract(ctx); err != nil {
 		return World{}, err
+	}
+	if g.opts.Choices != nil {
+		if err := g.walkCases(ctx); err != nil {
+			return World{}, err
+		}
+		return g.w, nil
 	}
 	// Cases open at a steady rate (one a day per forty stations' worth,
 	// over at least 300 days) and the log holds every day's events in
@@ -436,7 +445,7 @@ func (c *caseGen) plan() {
 				Members:     []casefile.HouseholdMember{{Name: Secrets[0], Relation: "self", Income: []casefile.IncomeItem{{Kind: "pension", Amount: 987654, Period: "monthly"}}}},
 				Eligibility: casefile.Eligibility{RuleID: "dibao", RuleVersion: 1, HouseholdSize: 1, MonthlyIncome: 987654, PerCapitaMonthlyIncome: 987654, Outcome: "not_eligible"},
 				Notes:       Secrets[1]})
-			c.s.add(d, sw, c.worker, "", casefile.NeedsAssessed{AssessedOn: d, Needs: []casefile.Need{{Area: "care", Description: "需要照料"}}, RiskLevel: casefile.RiskLevels()[i%3]})
+			c.s.add(d, sw, c.worker, "", casefile.NeedsAssessed{AssessedOn: d, Needs: []casefile.Need{{Area: "daily_care", Description: "需要照料"}}, RiskLevel: casefile.RiskLevels()[i%3]})
 		})
 	}
 	if stages >= 2 {
@@ -479,7 +488,7 @@ func (c *caseGen) plan() {
 	}
 	if stages >= 6 {
 		add(func(d value.Date) {
-			c.s.add(d, sw, c.worker, "", casefile.CaseReviewed{ReviewedOn: d, Progress: "good", NextReviewDate: d.AddDays(60)})
+			c.s.add(d, sw, c.worker, "", casefile.CaseReviewed{ReviewedOn: d, Progress: "on_track", NextReviewDate: d.AddDays(60)})
 		})
 		add(func(d value.Date) { c.close(d, "goals_achieved", "服务目标达成") })
 	} else if i%5 != 4 {

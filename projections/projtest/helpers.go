@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"testing"
 	"time"
 
 	"casework/domain/catalog"
@@ -16,8 +15,18 @@ import (
 	"casework/projections"
 )
 
+// TB is what the helpers need of a test; *testing.T, *testing.B and
+// *rapid.T all have it.
+type TB interface {
+	Helper()
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
+	Errorf(format string, args ...any)
+	Cleanup(func())
+}
+
 // OpenStore opens a SQLite event store in dir, closed at cleanup.
-func OpenStore(tb testing.TB, dir string) *sqlite.Store {
+func OpenStore(tb TB, dir string) *sqlite.Store {
 	tb.Helper()
 	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "events.db"), sqlite.Options{Verify: sqlite.VerifyNone})
 	if err != nil {
@@ -28,7 +37,7 @@ func OpenStore(tb testing.TB, dir string) *sqlite.Store {
 }
 
 // OpenViews opens the read-model database at path, closed at cleanup.
-func OpenViews(tb testing.TB, path string) *projections.DB {
+func OpenViews(tb TB, path string) *projections.DB {
 	tb.Helper()
 	db, err := projections.OpenDB(context.Background(), path)
 	if err != nil {
@@ -40,7 +49,7 @@ func OpenViews(tb testing.TB, path string) *projections.DB {
 
 // Start opens a runner of defs over store and db and runs it until
 // cleanup.
-func Start(tb testing.TB, db *projections.DB, store *sqlite.Store, defs []projections.Def, opts projections.Options) *projections.Runner {
+func Start(tb TB, db *projections.DB, store *sqlite.Store, defs []projections.Def, opts projections.Options) *projections.Runner {
 	tb.Helper()
 	r, err := projections.Open(context.Background(), db, store, catalog.Registry(), defs, opts)
 	if err != nil {
@@ -60,7 +69,7 @@ func Start(tb testing.TB, db *projections.DB, store *sqlite.Store, defs []projec
 
 // WaitHead waits until every named projection has applied the store's
 // head.
-func WaitHead(tb testing.TB, r *projections.Runner, store *sqlite.Store, names ...string) {
+func WaitHead(tb TB, r *projections.Runner, store *sqlite.Store, names ...string) {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -77,7 +86,7 @@ func WaitHead(tb testing.TB, r *projections.Runner, store *sqlite.Store, names .
 
 // Dump returns every row of every table of the generation that serves
 // name, tables named without their generation, in a stable order.
-func Dump(tb testing.TB, r *projections.Runner, name string) string {
+func Dump(tb TB, r *projections.Runner, name string) string {
 	tb.Helper()
 	t, err := r.Tables(name)
 	if err != nil {
@@ -87,7 +96,7 @@ func Dump(tb testing.TB, r *projections.Runner, name string) string {
 }
 
 // DumpPrefix dumps every table whose name starts with prefix.
-func DumpPrefix(tb testing.TB, db *sql.DB, prefix string) string {
+func DumpPrefix(tb TB, db *sql.DB, prefix string) string {
 	tb.Helper()
 	ctx := context.Background()
 	rows, err := db.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, ?) = ? ORDER BY name`, len(prefix), prefix)
@@ -143,7 +152,7 @@ func DumpPrefix(tb testing.TB, db *sql.DB, prefix string) string {
 
 // FileHolds reports which of secrets occur in the bytes of the database
 // file at path and its WAL.
-func FileHolds(tb testing.TB, path string, secrets []string) []string {
+func FileHolds(tb TB, path string, secrets []string) []string {
 	tb.Helper()
 	var all []byte
 	for _, p := range []string{path, path + "-wal"} {
