@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"net/url"
+	"sync"
+	"time"
 
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
 )
@@ -15,12 +17,16 @@ type DB struct {
 	path string
 	w    *sql.DB
 	r    *sql.DB
+	ck   *sql.DB
+	stop chan struct{}
+	done chan struct{}
+	once sync.Once
 }
 
 // dsn is the connection string of the read-model file. synchronous=NORMAL
 // suffices: a lost last transaction loses rows and checkpoint together, and
 // the runner reads those events again.
-func dsn(path string, readOnly bool) string {
+func dsn(path string, c conn) string {
 	q := url.Values{}
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
@@ -28,17 +34,52 @@ func dsn(path string, readOnly bool) string {
 	q.Add("_pragma", "cache_size(-65536)")
 	q.Add("_pragma", "mmap_size(1073741824)")
 	q.Add("_pragma", "temp_store(MEMORY)")
-	if readOnly {
+	switch c {
+	case connRead:
 		q.Add("_pragma", "query_only(1)")
-	} else {
+	case connWrite:
 		q.Set("_txlock", "immediate")
-		// Index builds at a swap sort with a helper thread; the WAL is
-		// checkpointed every 32 MB rather than 4, so that pages written
-		// by many batches reach the file fewer times.
+		// Index builds at a swap sort with a helper thread. The
+		// checkpointer copies the WAL into the file beside the writer;
+		// the writer checkpoints itself only when the WAL reaches 256 MB.
 		q.Add("_pragma", "threads(2)")
-		q.Add("_pragma", "wal_autocheckpoint(8192)")
+		q.Add("_pragma", "wal_autocheckpoint(65536)")
 	}
 	return "file:" + path + "?" + q.Encode()
+}
+
+// conn is what a connection of the read-model database is for.
+type conn int
+
+const (
+	connRead conn = iota
+	connWrite
+	connCheckpoint
+)
+
+// checkpointEvery is how often the checkpointer copies the WAL into the
+// database file.
+const checkpointEvery = 200 * time.Millisecond
+
+// checkpoint copies committed WAL frames into the database file every
+// checkpointEvery, on its own connection, without waiting for readers or
+// the writer (a passive checkpoint): the writer's commits neither copy
+// pages nor wait for the file's fsync, which a checkpoint ends with.
+// A failed attempt is tried again at the next tick; the writer's own
+// checkpoint at 256 MB of WAL is the backstop.
+func (d *DB) checkpoint() {
+	defer close(d.done)
+	t := time.NewTicker(checkpointEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-d.stop:
+			return
+		case <-t.C:
+		}
+		var busy, frames, copied int
+		_ = d.ck.QueryRow(`PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied)
+	}
 }
 
 const stateSchema = `CREATE TABLE IF NOT EXISTS projection_state (
@@ -56,7 +97,7 @@ const stateSchema = `CREATE TABLE IF NOT EXISTS projection_state (
 // OpenDB opens or creates the read-model database at path.
 // Errors: I/O errors, or a file that is not SQLite.
 func OpenDB(ctx context.Context, path string) (*DB, error) {
-	w, err := sql.Open("sqlite", dsn(path, false))
+	w, err := sql.Open("sqlite", dsn(path, connWrite))
 	if err != nil {
 		return nil, fmt.Errorf("open views %s: %w", path, err)
 	}
@@ -67,14 +108,23 @@ func OpenDB(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("open views %s: %w", path, err)
 	}
-	r, err := sql.Open("sqlite", dsn(path, true))
+	r, err := sql.Open("sqlite", dsn(path, connRead))
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open views %s: %w", path, err)
 	}
 	r.SetMaxOpenConns(4)
 	r.SetMaxIdleConns(4)
-	return &DB{path: path, w: w, r: r}, nil
+	ck, err := sql.Open("sqlite", dsn(path, connCheckpoint))
+	if err != nil {
+		r.Close()
+		w.Close()
+		return nil, fmt.Errorf("open views %s: %w", path, err)
+	}
+	ck.SetMaxOpenConns(1)
+	d := &DB{path: path, w: w, r: r, ck: ck, stop: make(chan struct{}), done: make(chan struct{})}
+	go d.checkpoint()
+	return d, nil
 }
 
 // Read returns the query-only pool the views read from.
@@ -83,8 +133,12 @@ func (d *DB) Read() *sql.DB { return d.r }
 // Path is the file the database was opened on.
 func (d *DB) Path() string { return d.path }
 
-// Close closes both pools.
+// Close stops the checkpointer and closes the pools; the writer's is
+// closed last, and checkpoints what is left.
 func (d *DB) Close() error {
+	d.once.Do(func() { close(d.stop) })
+	<-d.done
+	d.ck.Close()
 	rerr := d.r.Close()
 	if err := d.w.Close(); err != nil {
 		return err
