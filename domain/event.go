@@ -44,6 +44,8 @@ type EventDef struct {
 	// Sensitive lists the JSON paths of the payload's sensitive personal
 	// fields (DOMAIN.md §8), found from `sensitive:"..."` struct tags.
 	Sensitive []string
+	// mirror reproduces the payload's JSON round trip (nil: decode).
+	mirror mirror
 }
 
 // Registry maps stable event names to payload types and schema versions.
@@ -89,6 +91,7 @@ func Register[P Payload](r *Registry, schema int, ups ...Upcaster) {
 		}
 	}
 	d.Sensitive = SensitivePaths(t)
+	d.mirror = mirrorOf(t, map[reflect.Type]bool{})
 	r.byName[name] = d
 	r.byType[t] = d
 }

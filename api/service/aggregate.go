@@ -282,7 +282,7 @@ func (r *repo[S, PS]) execute(ctx context.Context, p Principal, opts Options, c 
 		if err != nil {
 			return Result{}, fmt.Errorf("append %s: %w", stream, err)
 		}
-		r.fold(e, p, evs, plain, res)
+		r.fold(e, p, evs, payloads, plain, res)
 		if subject != uuid.Nil {
 			e.subject = subject
 		}
@@ -291,20 +291,23 @@ func (r *repo[S, PS]) execute(ctx context.Context, p Principal, opts Options, c 
 }
 
 // fold applies what an append wrote to the cached state, exactly as a read
-// of the stream would (the payloads decoded from their JSON before
-// sealing, the store's recording time), so that the next command needs no
-// read. When the store gave no single recording time, the entry is read
+// of the stream would (the payloads as decoding their JSON before sealing
+// gives them, the store's recording time), so that the next command needs
+// no read. When the store gave no single recording time, the entry is read
 // anew next time instead.
-func (r *repo[S, PS]) fold(e *entry[S], p Principal, evs []eventstore.EventData, plain [][]byte, res eventstore.AppendResult) {
+func (r *repo[S, PS]) fold(e *entry[S], p Principal, evs []eventstore.EventData, payloads []domain.Payload, plain [][]byte, res eventstore.AppendResult) {
 	if res.RecordedAt.IsZero() || res.FirstRevision != e.version {
 		e.loaded = false
 		return
 	}
 	for i := range evs {
-		pl, err := r.svc.reg.Decode(evs[i].Type, evs[i].Metadata.Schema, plain[i])
-		if err != nil {
-			e.loaded = false
-			return
+		pl, ok := r.svc.reg.Stored(payloads[i])
+		if !ok {
+			var err error
+			if pl, err = r.svc.reg.Decode(evs[i].Type, evs[i].Metadata.Schema, plain[i]); err != nil {
+				e.loaded = false
+				return
+			}
 		}
 		PS(&e.state).Apply(domain.Event{Revision: res.FirstRevision + uint64(i), Actor: p.Actor(),
 			OccurredAt: evs[i].Metadata.OccurredAt, RecordedAt: res.RecordedAt, Payload: pl})
