@@ -45,11 +45,19 @@ func mirrorOf(t reflect.Type, building map[reflect.Type]bool) mirror {
 	}
 	pt := reflect.PointerTo(t)
 	switch {
-	case t.Implements(jsonMarshaler) || t.Implements(textMarshaler):
+	case t.Implements(jsonMarshaler):
 		if !pt.Implements(jsonUnmarshaler) && !pt.Implements(textUnmarshaler) {
 			return nil
 		}
 		return mirrorLeaf
+	case t.Implements(textMarshaler):
+		if pt.Implements(jsonUnmarshaler) {
+			return mirrorLeaf
+		}
+		if !pt.Implements(textUnmarshaler) {
+			return nil
+		}
+		return mirrorText
 	case pt.Implements(jsonMarshaler) || pt.Implements(textMarshaler):
 		// Called or not depending on addressability: left to the decoder.
 		return nil
@@ -213,10 +221,13 @@ func zeroValue(v reflect.Value) bool {
 // mirrorString replaces each byte of invalid UTF-8 with U+FFFD, as the
 // encoder does.
 func mirrorString(dst, src reflect.Value) error {
-	s := src.String()
+	dst.SetString(validUTF8(src.String()))
+	return nil
+}
+
+func validUTF8(s string) string {
 	if utf8.ValidString(s) {
-		dst.SetString(s)
-		return nil
+		return s
 	}
 	var b strings.Builder
 	for i := 0; i < len(s); {
@@ -228,8 +239,20 @@ func mirrorString(dst, src reflect.Value) error {
 		}
 		i += n
 	}
-	dst.SetString(b.String())
-	return nil
+	return b.String()
+}
+
+// mirrorText passes a text marshaler's text to its UnmarshalText as the
+// JSON string holding it decodes.
+func mirrorText(dst, src reflect.Value) error {
+	text, err := src.Interface().(encoding.TextMarshaler).MarshalText()
+	if err != nil {
+		return err
+	}
+	if !utf8.Valid(text) {
+		text = []byte(validUTF8(string(text)))
+	}
+	return dst.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText(text)
 }
 
 // mirrorLeaf round-trips a value with its own marshaling methods through
