@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+
+	"casework/eventstore/jsonscan"
 )
 
 // Markers shown in place of a sensitive value that a reader may not see
@@ -116,81 +118,17 @@ type scanner struct {
 
 var errSyntax = errors.New("malformed JSON")
 
-func (sc *scanner) skipSpace() {
-	for sc.pos < len(sc.in) {
-		switch sc.in[sc.pos] {
-		case ' ', '\t', '\r', '\n':
-			sc.pos++
-		default:
-			return
-		}
-	}
-}
+func (sc *scanner) skipSpace() { sc.pos = jsonscan.Space(sc.in, sc.pos) }
 
 // skip moves past one value and returns its bytes.
 func (sc *scanner) skip() ([]byte, error) {
 	start := sc.pos
-	if sc.pos >= len(sc.in) {
+	end, ok := jsonscan.Value(sc.in, sc.pos)
+	if !ok {
 		return nil, errSyntax
 	}
-	switch c := sc.in[sc.pos]; c {
-	case '"':
-		if err := sc.skipString(); err != nil {
-			return nil, err
-		}
-	case '{', '[':
-		depth := 0
-		for sc.pos < len(sc.in) {
-			switch sc.in[sc.pos] {
-			case '"':
-				if err := sc.skipString(); err != nil {
-					return nil, err
-				}
-				continue
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					sc.pos++
-					return sc.in[start:sc.pos], nil
-				}
-			}
-			sc.pos++
-		}
-		return nil, errSyntax
-	default:
-		for sc.pos < len(sc.in) {
-			switch sc.in[sc.pos] {
-			case ',', '}', ']', ' ', '\t', '\r', '\n':
-				if sc.pos == start {
-					return nil, errSyntax
-				}
-				return sc.in[start:sc.pos], nil
-			}
-			sc.pos++
-		}
-		if sc.pos == start {
-			return nil, errSyntax
-		}
-	}
-	return sc.in[start:sc.pos], nil
-}
-
-func (sc *scanner) skipString() error {
-	sc.pos++ // opening quote
-	for sc.pos < len(sc.in) {
-		switch sc.in[sc.pos] {
-		case '\\':
-			sc.pos += 2
-			continue
-		case '"':
-			sc.pos++
-			return nil
-		}
-		sc.pos++
-	}
-	return errSyntax
+	sc.pos = end
+	return sc.in[start:end], nil
 }
 
 // noPaths is the tree of a member off every path: copied as it is.

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"casework/eventstore/jsonscan"
 )
 
 // Summary is a one-line reading of an event: its type and the top-level
@@ -189,22 +191,13 @@ func validNumber(raw []byte) bool {
 }
 
 // summaryScanner walks the top level of a JSON object; nested values are
-// skipped by bracket counting.
+// skipped whole (jsonscan).
 type summaryScanner struct {
 	in  []byte
 	pos int
 }
 
-func (sc *summaryScanner) space() {
-	for sc.pos < len(sc.in) {
-		switch sc.in[sc.pos] {
-		case ' ', '\t', '\r', '\n':
-			sc.pos++
-		default:
-			return
-		}
-	}
-}
+func (sc *summaryScanner) space() { sc.pos = jsonscan.Space(sc.in, sc.pos) }
 
 func (sc *summaryScanner) byte(c byte) bool {
 	if sc.pos < len(sc.in) && sc.in[sc.pos] == c {
@@ -221,61 +214,19 @@ func (sc *summaryScanner) end() bool {
 
 // str moves past a string token and returns it, quotes included.
 func (sc *summaryScanner) str() ([]byte, bool) {
-	start := sc.pos
-	if !sc.byte('"') {
+	if sc.pos >= len(sc.in) || sc.in[sc.pos] != '"' {
 		return nil, false
 	}
-	for sc.pos < len(sc.in) {
-		switch sc.in[sc.pos] {
-		case '\\':
-			sc.pos += 2
-			continue
-		case '"':
-			sc.pos++
-			return sc.in[start:sc.pos], true
-		}
-		sc.pos++
-	}
-	return nil, false
+	return sc.value()
 }
 
 // value moves past one value and returns its bytes.
 func (sc *summaryScanner) value() ([]byte, bool) {
 	start := sc.pos
-	if sc.pos >= len(sc.in) {
+	end, ok := jsonscan.Value(sc.in, sc.pos)
+	if !ok {
 		return nil, false
 	}
-	switch sc.in[sc.pos] {
-	case '"':
-		return sc.str()
-	case '{', '[':
-		depth := 0
-		for sc.pos < len(sc.in) {
-			switch sc.in[sc.pos] {
-			case '"':
-				if _, ok := sc.str(); !ok {
-					return nil, false
-				}
-				continue
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					sc.pos++
-					return sc.in[start:sc.pos], true
-				}
-			}
-			sc.pos++
-		}
-		return nil, false
-	}
-	for sc.pos < len(sc.in) {
-		switch sc.in[sc.pos] {
-		case ',', '}', ']', ' ', '\t', '\r', '\n':
-			return sc.in[start:sc.pos], sc.pos > start
-		}
-		sc.pos++
-	}
-	return nil, false
+	sc.pos = end
+	return sc.in[start:end], true
 }
