@@ -97,31 +97,13 @@ func BenchmarkRecordService(b *testing.B) {
 		for i := range pool {
 			pool[i] = storetest.Event(b, "ServiceDelivered")
 		}
-		var next atomic.Int64
-		var wg sync.WaitGroup
 		b.ResetTimer()
 		cpu0 := cpuTime()
-		start := time.Now()
-		for range clients {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				stream := eventstore.StreamName("case", uuid.Must(uuid.NewV7()))
-				exp := eventstore.NoStream
-				for i := next.Add(1); i <= int64(b.N); i = next.Add(1) {
-					e := pool[i%int64(len(pool))]
-					e.ID = uuid.Must(uuid.NewV7())
-					res, err := s.Append(context.Background(), stream, exp, e)
-					if err != nil {
-						b.Error(err)
-						return
-					}
-					exp = eventstore.Exact(res.LastRevision)
-				}
-			}()
-		}
-		wg.Wait()
-		elapsed := time.Since(start)
+		elapsed, _ := storetest.AppendConcurrently(b, s, clients, func(i int) eventstore.EventData {
+			e := pool[i%len(pool)]
+			e.ID = uuid.Must(uuid.NewV7())
+			return e
+		})
 		b.StopTimer()
 		b.ReportMetric(float64(b.N)/elapsed.Seconds(), "events/s")
 		b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/event")

@@ -9,8 +9,6 @@ import (
 	mrand "math/rand/v2"
 	"path/filepath"
 	"slices"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -65,36 +63,11 @@ func BenchmarkAppend(b *testing.B) {
 			s := MustOpen(b)
 			defer s.Close()
 			pool := newBenchPool(b)
-			ctx := context.Background()
-			var next atomic.Int64
-			lats := make([][]time.Duration, writers)
-			var wg sync.WaitGroup
 			b.ResetTimer()
-			start := time.Now()
-			for w := range writers {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					stream := eventstore.StreamName("case", uuid.Must(uuid.NewV7()))
-					exp := eventstore.NoStream
-					for i := next.Add(1); i <= int64(b.N); i = next.Add(1) {
-						e := pool.event(int(i))
-						t0 := time.Now()
-						res, err := s.Append(ctx, stream, exp, e)
-						lats[w] = append(lats[w], time.Since(t0))
-						if err != nil {
-							b.Error(err)
-							return
-						}
-						exp = eventstore.Exact(res.LastRevision)
-					}
-				}()
-			}
-			wg.Wait()
-			elapsed := time.Since(start)
+			elapsed, lats := storetest.AppendConcurrently(b, s, writers, pool.event)
 			b.StopTimer()
 			reportRate(b, b.N, elapsed)
-			b.ReportMetric(float64(p99(slices.Concat(lats...)).Microseconds())/1000, "p99-ms")
+			b.ReportMetric(float64(p99(lats).Microseconds())/1000, "p99-ms")
 			st := s.Stats()
 			b.ReportMetric(float64(st.Appends)/float64(max(st.Commits, 1)), "appends/commit")
 		})
