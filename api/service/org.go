@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"slices"
 
 	"github.com/google/uuid"
 
@@ -102,23 +103,11 @@ func (s *Service) CloseOrgUnit(ctx context.Context, p Principal, opts Options, i
 // children. Every role may read the tree of its own scope.
 func (s *Service) OrgUnits(ctx context.Context, p Principal) ([]OrgUnitView, error) {
 	t := s.dir.Tree()
-	var units []org.Unit
-	if p.Role == domain.RoleSystem {
-		for _, r := range t.Roots() {
-			units = append(units, t.Subtree(r.ID)...)
-		}
-	} else if root := scopeRoot(t, p); root != uuid.Nil {
-		units = t.Subtree(root)
-		// An external unit's own node sits beside its scope root.
-		if u, ok := t.Unit(p.OrgUnit); ok && u.Kind.External() {
-			found := false
-			for _, x := range units {
-				found = found || x.ID == u.ID
-			}
-			if !found {
-				units = append(units, u)
-			}
-		}
+	units := scopeUnits(t, p)
+	// An external unit's own node sits beside its scope root.
+	if u, ok := t.Unit(p.OrgUnit); ok && u.Kind.External() && p.Role != domain.RoleSystem && u.ParentID != uuid.Nil &&
+		!slices.ContainsFunc(units, func(x org.Unit) bool { return x.ID == u.ID }) {
+		units = append(units, u)
 	}
 	out := make([]OrgUnitView, 0, len(units))
 	for _, u := range units {

@@ -46,6 +46,20 @@ func scopeRoot(t *org.Tree, p Principal) uuid.UUID {
 	return u.ID
 }
 
+// scopeUnits lists the units of the principal's subtree in tree order
+// (parents before children); the system principal's are every tree's.
+func scopeUnits(t *org.Tree, p Principal) []org.Unit {
+	var units []org.Unit
+	if p.Role == domain.RoleSystem {
+		for _, r := range t.Roots() {
+			units = append(units, t.Subtree(r.ID)...)
+		}
+	} else if root := scopeRoot(t, p); root != uuid.Nil {
+		units = t.Subtree(root)
+	}
+	return units
+}
+
 // inScope reports whether unit lies in the principal's subtree. The system
 // principal sees everything.
 func (s *Service) inScope(p Principal, unit string) bool {

@@ -214,14 +214,7 @@ func (s *Service) Compliance(ctx context.Context, p Principal, on value.Date, w 
 		on = value.DateOf(s.now())
 	}
 	t := s.dir.Tree()
-	var units []org.Unit
-	if p.Role == domain.RoleSystem {
-		for _, r := range t.Roots() {
-			units = append(units, t.Subtree(r.ID)...)
-		}
-	} else if root := scopeRoot(t, p); root != uuid.Nil {
-		units = t.Subtree(root)
-	}
+	units := scopeUnits(t, p)
 	out := []ComplianceView{}
 	for _, u := range units {
 		if u.Kind != org.KindStation || u.Closed {
