@@ -244,8 +244,9 @@ func viewQueries(b *testing.B, r *projections.Runner) {
 	for _, q := range []struct {
 		sql string
 		out *[]string
-	}{{`SELECT stream FROM ` + at.Name("events") + ` WHERE revision = 0 ORDER BY position LIMIT 100`, &streams},
-		{`SELECT DISTINCT actor FROM ` + at.Name("events") + ` LIMIT 100`, &actors}} {
+	}{{`SELECT s.name FROM ` + at.Name("events") + ` e JOIN ` + at.Name("streams") + ` s ON s.id = e.stream
+		WHERE e.revision = 0 ORDER BY e.position LIMIT 100`, &streams},
+		{`SELECT name FROM ` + at.Name("names") + ` WHERE id IN (SELECT DISTINCT actor FROM ` + at.Name("events") + `) LIMIT 100`, &actors}} {
 		rows, err := db.Query(q.sql)
 		if err != nil {
 			b.Fatal(err)

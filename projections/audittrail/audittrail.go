@@ -24,7 +24,7 @@ const Name = "audit"
 
 // Def is the projection's definition.
 func Def() projections.Def {
-	return projections.Def{Name: Name, Version: 2, New: func(t projections.Tables) projections.Projection { return newProjection(t) },
+	return projections.Def{Name: Name, Version: 3, New: func(t projections.Tables) projections.Projection { return newProjection(t) },
 		Prepare: func(ev *projections.Event) any { return prepare(ev) }}
 }
 
@@ -42,37 +42,65 @@ func prepare(ev *projections.Event) derived {
 	return d
 }
 
+// streamRef is a stream's number and the number of the unit owning it.
+type streamRef struct{ id, owner int64 }
+
+// maxNames bounds the numbers of names kept in memory; past it they are
+// forgotten and read again as needed.
+const maxNames = 50_000
+
+// The event table stores numbers for its short repeated strings (stream,
+// type, actor, role, org units), given in the order they first appear:
+// its rows and indexes are a fraction of the size, and building the
+// indexes at a rebuild's swap sorts integers instead of strings.
 type projection struct {
 	projections.Base
-	owners *projections.Cache[string, string]
-	fresh  map[string]string
-	rows   *projections.Rows
+	streams    *projections.Cache[string, streamRef]
+	names      map[string]int64
+	newStreams []streamRow
+	newNames   []nameRow
+	// The next numbers to give; 0 until read from the tables.
+	nextStream, nextName int64
+	rows                 *projections.Rows
+}
+
+type streamRow struct {
+	name string
+	streamRef
+}
+
+type nameRow struct {
+	id   int64
+	name string
 }
 
 func newProjection(t projections.Tables) *projection {
-	p := &projection{owners: projections.NewCache[string, string](50_000), fresh: map[string]string{}}
+	p := &projection{streams: projections.NewCache[string, streamRef](50_000), names: map[string]int64{}}
 	p.T = t
 	// Many rows to a statement: an event's row costs a fraction of a
 	// statement of its own.
-	p.rows = p.NewRows(`INSERT INTO `+t.Name("events")+` (position, stream, revision, type, actor, role, org_unit, owner_unit,
+	p.rows = p.NewRows(`INSERT INTO `+t.Name("events")+` (position, stream, revision, type, actor, role, org_unit, owner,
 		recorded_at, occurred_at, reason, correlation_id, summary) VALUES`, 13, "", 64)
 	return p
 }
 
 func (p *projection) Schema() []string {
-	e, s := p.T.Name("events"), p.T.Name("streams")
+	e := p.T.Name("events")
 	return []string{
-		`CREATE TABLE IF NOT EXISTS ` + e + ` (position INTEGER PRIMARY KEY, stream TEXT NOT NULL, revision INTEGER NOT NULL,
-			type TEXT NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL, org_unit TEXT NOT NULL, owner_unit TEXT NOT NULL,
-			recorded_at INTEGER NOT NULL, occurred_at INTEGER NOT NULL, reason TEXT NOT NULL, correlation_id TEXT NOT NULL,
-			summary TEXT NOT NULL)`,
-		`CREATE INDEX IF NOT EXISTS ` + e + `_owner ON ` + e + ` (owner_unit, position)`,
-		// An actor's or a type's events are counted and paged within the
-		// auditor's units from the index alone.
-		`CREATE INDEX IF NOT EXISTS ` + e + `_actor ON ` + e + ` (actor, owner_unit, position)`,
-		`CREATE INDEX IF NOT EXISTS ` + e + `_type ON ` + e + ` (type, owner_unit, position)`,
-		`CREATE INDEX IF NOT EXISTS ` + e + `_stream ON ` + e + ` (stream, position)`,
-		`CREATE TABLE IF NOT EXISTS ` + s + ` (stream TEXT PRIMARY KEY, owner_unit TEXT NOT NULL) WITHOUT ROWID`,
+		`CREATE TABLE IF NOT EXISTS ` + p.T.Name("names") + ` (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)`,
+		`CREATE TABLE IF NOT EXISTS ` + p.T.Name("streams") + ` (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,
+			owner INTEGER NOT NULL)`,
+		`CREATE TABLE IF NOT EXISTS ` + e + ` (position INTEGER PRIMARY KEY, stream INTEGER NOT NULL,
+			revision INTEGER NOT NULL, type INTEGER NOT NULL, actor INTEGER NOT NULL, role INTEGER NOT NULL,
+			org_unit INTEGER NOT NULL, owner INTEGER NOT NULL, recorded_at INTEGER NOT NULL, occurred_at INTEGER NOT NULL,
+			reason TEXT NOT NULL, correlation_id TEXT NOT NULL, summary TEXT NOT NULL)`,
+		// Each index ends with the rowid, the position: an owner's, an
+		// actor's, a type's or a stream's events are counted and paged in
+		// position order within the auditor's units from the index alone.
+		`CREATE INDEX IF NOT EXISTS ` + e + `_owner ON ` + e + ` (owner)`,
+		`CREATE INDEX IF NOT EXISTS ` + e + `_actor ON ` + e + ` (actor, owner)`,
+		`CREATE INDEX IF NOT EXISTS ` + e + `_type ON ` + e + ` (type, owner)`,
+		`CREATE INDEX IF NOT EXISTS ` + e + `_stream ON ` + e + ` (stream)`,
 	}
 }
 
@@ -81,39 +109,92 @@ func (p *projection) Apply(ev *projections.Event) error {
 	if !ok {
 		d = prepare(ev)
 	}
-	owner, err := p.owner(ev, d.(derived))
+	s, err := p.stream(ev, d.(derived))
 	if err != nil {
 		return err
 	}
 	m := ev.Metadata
-	return p.rows.Add(ev, ev.Position, ev.Stream, ev.Revision, ev.Type, m.Actor, m.Role, m.OrgUnit, owner,
+	var ids [4]int64
+	for i, n := range [...]string{ev.Type, m.Actor, m.Role, m.OrgUnit} {
+		if ids[i], err = p.name(n); err != nil {
+			return err
+		}
+	}
+	return p.rows.Add(ev, ev.Position, s.id, ev.Revision, ids[0], ids[1], ids[2], ids[3], s.owner,
 		ev.RecordedAt.UnixNano(), m.OccurredAt.UnixNano(), m.Reason, m.CorrelationID, d.(derived).summary)
 }
 
-// owner finds the org unit a stream belongs to, from its first event.
-func (p *projection) owner(ev *projections.Event, d derived) (string, error) {
-	if o, ok := p.owners.Get(ev.Stream); ok {
-		return *o, nil
+// stream finds a stream's number and its owner's, numbering a stream the
+// first time it appears and taking its owner from its first event.
+func (p *projection) stream(ev *projections.Event, d derived) (streamRef, error) {
+	if s, ok := p.streams.Get(ev.Stream); ok {
+		return *s, nil
 	}
-	var o string
+	var s streamRef
 	err := sql.ErrNoRows
-	// A stream's first event has no owner stored yet: no need to look.
+	// A stream's first event has no row stored yet: no need to look.
 	if ev.Revision > 0 {
-		err = p.QueryRow(`SELECT owner_unit FROM `+p.T.Name("streams")+` WHERE stream = ?`, ev.Stream).Scan(&o)
+		err = p.QueryRow(`SELECT id, owner FROM `+p.T.Name("streams")+` WHERE name = ?`, ev.Stream).Scan(&s.id, &s.owner)
 	}
 	switch {
 	case err == nil:
 	case errors.Is(err, sql.ErrNoRows):
-		o = d.owner
+		owner := d.owner
 		if ev.Revision > 0 {
-			o = ownerOf(ev)
+			owner = ownerOf(ev)
 		}
-		p.fresh[ev.Stream] = o
+		if s.owner, err = p.name(owner); err != nil {
+			return s, err
+		}
+		if s.id, err = p.next(&p.nextStream, "streams"); err != nil {
+			return s, err
+		}
+		p.newStreams = append(p.newStreams, streamRow{ev.Stream, s})
 	default:
-		return "", err
+		return s, err
 	}
-	p.owners.Put(ev.Stream, &o)
-	return o, nil
+	p.streams.Put(ev.Stream, &s)
+	return s, nil
+}
+
+// name returns the number of a name, numbering it the first time it
+// appears.
+func (p *projection) name(n string) (int64, error) {
+	if id, ok := p.names[n]; ok {
+		return id, nil
+	}
+	var id int64
+	err := p.QueryRow(`SELECT id FROM `+p.T.Name("names")+` WHERE name = ?`, n).Scan(&id)
+	switch {
+	case err == nil:
+	case errors.Is(err, sql.ErrNoRows):
+		if id, err = p.next(&p.nextName, "names"); err != nil {
+			return 0, err
+		}
+		p.newNames = append(p.newNames, nameRow{id, n})
+	default:
+		return 0, err
+	}
+	if len(p.names) >= maxNames {
+		clear(p.names)
+		for _, r := range p.newNames { // not in the table yet
+			p.names[r.name] = r.id
+		}
+	}
+	p.names[n] = id
+	return id, nil
+}
+
+// next gives the next number of table, reading where its numbers stand
+// the first time.
+func (p *projection) next(counter *int64, table string) (int64, error) {
+	if *counter == 0 {
+		if err := p.QueryRow(`SELECT coalesce(max(id), 0) + 1 FROM ` + p.T.Name(table)).Scan(counter); err != nil {
+			return 0, err
+		}
+	}
+	*counter++
+	return *counter - 1, nil
 }
 
 // ownerOf reads the owning unit from a stream's first event: the stream's
@@ -153,17 +234,27 @@ func (p *projection) Flush() error {
 	if err := p.rows.Flush(); err != nil {
 		return err
 	}
-	for s, o := range p.fresh {
-		if err := p.Exec(`INSERT OR REPLACE INTO `+p.T.Name("streams")+` (stream, owner_unit) VALUES (?, ?)`, s, o); err != nil {
+	for _, n := range p.newNames {
+		if err := p.Exec(`INSERT INTO `+p.T.Name("names")+` (id, name) VALUES (?, ?)`, n.id, n.name); err != nil {
 			return err
 		}
 	}
-	clear(p.fresh)
-	return p.owners.Dirty(func(string, *string) error { return nil })
+	p.newNames = p.newNames[:0]
+	for _, s := range p.newStreams {
+		if err := p.Exec(`INSERT INTO `+p.T.Name("streams")+` (id, name, owner) VALUES (?, ?, ?)`, s.streamRef.id, s.name, s.owner); err != nil {
+			return err
+		}
+	}
+	p.newStreams = p.newStreams[:0]
+	return p.streams.Dirty(func(string, *streamRef) error { return nil })
 }
 
+// Reset forgets the numbers given in the batch rolled back, and where the
+// numbering stood.
 func (p *projection) Reset() {
 	p.rows.Reset()
-	clear(p.fresh)
-	p.owners.Reset()
+	p.streams.Reset()
+	clear(p.names)
+	p.newNames, p.newStreams = p.newNames[:0], p.newStreams[:0]
+	p.nextName, p.nextStream = 0, 0
 }

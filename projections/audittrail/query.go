@@ -40,7 +40,17 @@ type Entry struct {
 	Summary       string    `json:"summary"`
 }
 
-var sorts = map[string]string{"position": "position", "recorded_at": "recorded_at", "occurred_at": "occurred_at", "type": "type", "actor": "actor"}
+// sorts maps the sort keys to columns of the event table; names are
+// sorted as text, not by their numbers.
+func sorts(t projections.Tables) map[string]string {
+	return map[string]string{"position": "position", "recorded_at": "recorded_at", "occurred_at": "occurred_at",
+		"type": nameOf(t, "type"), "actor": nameOf(t, "actor")}
+}
+
+// nameOf is the name a numbered column of the event table stands for.
+func nameOf(t projections.Tables, col string) string {
+	return "(SELECT name FROM " + t.Name("names") + " WHERE id = " + col + ")"
+}
 
 // CountLimit bounds how many matching events List counts: a county's
 // trail holds hundreds of thousands, and counting them all would cost more
@@ -53,17 +63,24 @@ var countLimit = CountLimit
 // to CountLimit; capped reports that more match.
 // Errors: *viewq.SortError; database errors.
 func List(ctx context.Context, db *sql.DB, t projections.Tables, f Filter) (page []Entry, total int, capped bool, err error) {
-	order, err := viewq.OrderBy(f.Sort, sorts, "-position", "position")
+	order, err := viewq.OrderBy(f.Sort, sorts(t), "-position", "position")
 	if err != nil {
 		return nil, 0, false, err
 	}
+	names := t.Name("names")
 	var w viewq.Where
-	c, args := f.Scope.Clause("owner_unit")
-	w.Add(c, args...)
-	for col, v := range map[string]string{"actor": f.Actor, "stream": f.Stream, "type": f.Type, "owner_unit": f.OrgUnit} {
+	if !f.Scope.All {
+		c, args := f.Scope.Clause("name")
+		w.Add("owner IN (SELECT id FROM "+names+" WHERE "+c+")", args...)
+	}
+	// A name never seen matches nothing: its number is NULL.
+	for col, v := range map[string]string{"actor": f.Actor, "type": f.Type, "owner": f.OrgUnit} {
 		if v != "" {
-			w.Add(col+" = ?", v)
+			w.Add(col+" = (SELECT id FROM "+names+" WHERE name = ?)", v)
 		}
+	}
+	if f.Stream != "" {
+		w.Add("stream = (SELECT id FROM "+t.Name("streams")+" WHERE name = ?)", f.Stream)
 	}
 	if !f.From.IsZero() {
 		w.Add("recorded_at >= ?", f.From.UnixNano())
@@ -79,9 +96,12 @@ func List(ctx context.Context, db *sql.DB, t projections.Tables, f Filter) (page
 	if total > countLimit {
 		total, capped = countLimit, true
 	}
+	// The page is chosen first; only its rows have their names looked up.
 	lim, largs := f.Page.Clause()
-	rows, err := db.QueryContext(ctx, `SELECT position, stream, revision, type, actor, role, org_unit, owner_unit, recorded_at,
-		occurred_at, reason, correlation_id, summary FROM `+tbl+w.SQL()+order+lim, append(w.Args, largs...)...)
+	rows, err := db.QueryContext(ctx, `SELECT position, (SELECT name FROM `+t.Name("streams")+` WHERE id = stream), revision,
+		`+nameOf(t, "type")+`, `+nameOf(t, "actor")+`, `+nameOf(t, "role")+`, `+nameOf(t, "org_unit")+`, `+nameOf(t, "owner")+`,
+		recorded_at, occurred_at, reason, correlation_id, summary
+		FROM (SELECT * FROM `+tbl+w.SQL()+order+lim+`)`+order, append(w.Args, largs...)...)
 	if err != nil {
 		return nil, 0, false, err
 	}

@@ -1,9 +1,14 @@
 package audittrail_test
 
 import (
+	"cmp"
 	"context"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
+
+	"casework/eventstore"
 
 	"casework/projections"
 	"casework/projections/audittrail"
@@ -58,5 +63,129 @@ func TestList_CountsUpToTheLimit_AndSaysWhenMoreMatch(t *testing.T) {
 	defer exact()
 	if total, capped, _ := list(all); total != int(head) || capped {
 		t.Errorf("exactly at the limit: total %d capped %v, want %d, false", total, capped, head)
+	}
+}
+
+// TestList_SelectsAndSortsAsTheLogSays reads the whole trail, checks it
+// against the log event by event, then checks every filter and sort of
+// List against the same selection made here from that trail.
+func TestList_SelectsAndSortsAsTheLogSays(t *testing.T) {
+	dir := t.TempDir()
+	store := projtest.OpenStore(t, dir)
+	w := projtest.Generate(t, store, projtest.Options{Cases: 12})
+	r := projtest.Start(t, projtest.OpenViews(t, filepath.Join(dir, "views.db")), store,
+		[]projections.Def{audittrail.Def()}, projections.Options{})
+	projtest.WaitHead(t, r, store, audittrail.Name)
+	tables, err := r.Tables(audittrail.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	db := r.DB().Read()
+	list := func(f audittrail.Filter) []audittrail.Entry {
+		t.Helper()
+		var out []audittrail.Entry
+		for f.Page = (viewq.Page{Limit: 97}); ; f.Page.Offset += f.Page.Limit {
+			page, _, _, err := audittrail.List(ctx, db, tables, f)
+			if err != nil {
+				t.Fatalf("%+v: %v", f, err)
+			}
+			out = append(out, page...)
+			if len(page) < f.Page.Limit {
+				return out
+			}
+		}
+	}
+
+	all := list(audittrail.Filter{Scope: viewq.Scope{All: true}, Sort: "position"})
+	owners := map[string]string{}
+	i := 0
+	for ev, err := range store.ReadAll(ctx, 0, eventstore.Filter{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i >= len(all) {
+			t.Fatalf("the trail has %d events, the log more", len(all))
+		}
+		e, m := all[i], ev.Metadata
+		if e.Position != ev.Position || e.Stream != ev.Stream || e.Revision != ev.Revision || e.Type != ev.Type ||
+			e.Actor != m.Actor || e.Role != m.Role || e.OrgUnit != m.OrgUnit || e.Reason != m.Reason ||
+			e.CorrelationID != m.CorrelationID || !e.RecordedAt.Equal(ev.RecordedAt) || !e.OccurredAt.Equal(m.OccurredAt) {
+			t.Fatalf("entry %d is %+v, the log's event %+v", i, e, ev)
+		}
+		if o, ok := owners[e.Stream]; ok && o != e.OwnerUnit {
+			t.Fatalf("%s is owned by %s at position %d, by %s before", e.Stream, e.OwnerUnit, e.Position, o)
+		}
+		owners[e.Stream] = e.OwnerUnit
+		i++
+	}
+	if i != len(all) {
+		t.Fatalf("the trail has %d events, the log %d", len(all), i)
+	}
+
+	station := w.Stations[0][0].String()
+	mid := all[len(all)/2].RecordedAt
+	filters := []struct {
+		f    audittrail.Filter
+		keep func(audittrail.Entry) bool
+	}{
+		{audittrail.Filter{Scope: viewq.Scope{Units: []string{station}}}, func(e audittrail.Entry) bool { return e.OwnerUnit == station }},
+		{audittrail.Filter{Scope: viewq.Scope{Units: []string{"no-such-unit"}}}, func(audittrail.Entry) bool { return false }},
+		{audittrail.Filter{Scope: viewq.Scope{}}, func(audittrail.Entry) bool { return false }},
+		{audittrail.Filter{Scope: viewq.Scope{All: true}, Actor: all[len(all)-1].Actor}, func(e audittrail.Entry) bool { return e.Actor == all[len(all)-1].Actor }},
+		{audittrail.Filter{Scope: viewq.Scope{All: true}, Actor: "nobody"}, func(audittrail.Entry) bool { return false }},
+		{audittrail.Filter{Scope: viewq.Scope{All: true}, Type: "ServiceDelivered"}, func(e audittrail.Entry) bool { return e.Type == "ServiceDelivered" }},
+		{audittrail.Filter{Scope: viewq.Scope{All: true}, Stream: "case-" + w.Cases[3].String()}, func(e audittrail.Entry) bool { return e.Stream == "case-"+w.Cases[3].String() }},
+		{audittrail.Filter{Scope: viewq.Scope{All: true}, Stream: "case-unknown"}, func(audittrail.Entry) bool { return false }},
+		{audittrail.Filter{Scope: viewq.Scope{All: true}, OrgUnit: station}, func(e audittrail.Entry) bool { return e.OwnerUnit == station }},
+		{audittrail.Filter{Scope: viewq.Scope{Units: []string{station, w.Stations[0][1].String()}}, Type: "CaseOpened", From: mid},
+			func(e audittrail.Entry) bool {
+				return (e.OwnerUnit == station || e.OwnerUnit == w.Stations[0][1].String()) && e.Type == "CaseOpened" && !e.RecordedAt.Before(mid)
+			}},
+		{audittrail.Filter{Scope: viewq.Scope{All: true}, To: mid}, func(e audittrail.Entry) bool { return e.RecordedAt.Before(mid) }},
+	}
+	keys := map[string]func(a, b audittrail.Entry) int{
+		"position":    func(a, b audittrail.Entry) int { return cmp.Compare(a.Position, b.Position) },
+		"recorded_at": func(a, b audittrail.Entry) int { return a.RecordedAt.Compare(b.RecordedAt) },
+		"occurred_at": func(a, b audittrail.Entry) int { return a.OccurredAt.Compare(b.OccurredAt) },
+		"type":        func(a, b audittrail.Entry) int { return strings.Compare(a.Type, b.Type) },
+		"actor":       func(a, b audittrail.Entry) int { return strings.Compare(a.Actor, b.Actor) },
+	}
+	for _, fc := range filters {
+		var want []audittrail.Entry
+		for _, e := range all {
+			if fc.keep(e) {
+				want = append(want, e)
+			}
+		}
+		if len(want) == len(all) {
+			t.Fatalf("%+v keeps every event: the check would prove nothing", fc.f)
+		}
+		for key, by := range keys {
+			for _, desc := range []bool{false, true} {
+				f := fc.f
+				f.Sort = key
+				if desc {
+					f.Sort = "-" + key
+				}
+				sorted := slices.Clone(want)
+				slices.SortStableFunc(sorted, func(a, b audittrail.Entry) int {
+					c := by(a, b)
+					if desc {
+						c = -c
+					}
+					return cmp.Or(c, cmp.Compare(a.Position, b.Position))
+				})
+				got := list(f)
+				if len(got) != len(sorted) {
+					t.Fatalf("%+v: %d entries, want %d", f, len(got), len(sorted))
+				}
+				for i := range got {
+					if got[i].Position != sorted[i].Position {
+						t.Fatalf("%+v: entry %d is position %d, want %d", f, i, got[i].Position, sorted[i].Position)
+					}
+				}
+			}
+		}
 	}
 }
