@@ -3,12 +3,14 @@ package audittrail_test
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"casework/eventstore"
+	"casework/eventstore/sqlite"
 
 	"casework/projections"
 	"casework/projections/audittrail"
@@ -16,10 +18,13 @@ import (
 	"casework/projections/viewq"
 )
 
-func TestList_CountsUpToTheLimit_AndSaysWhenMoreMatch(t *testing.T) {
+// startTrail generates a log of n cases and runs the audit trail over it
+// until it has caught up.
+func startTrail(t *testing.T, n int) (*sqlite.Store, projtest.World, *sql.DB, projections.Tables) {
+	t.Helper()
 	dir := t.TempDir()
 	store := projtest.OpenStore(t, dir)
-	w := projtest.Generate(t, store, projtest.Options{Cases: 20})
+	w := projtest.Generate(t, store, projtest.Options{Cases: n})
 	r := projtest.Start(t, projtest.OpenViews(t, filepath.Join(dir, "views.db")), store,
 		[]projections.Def{audittrail.Def()}, projections.Options{})
 	projtest.WaitHead(t, r, store, audittrail.Name)
@@ -27,8 +32,12 @@ func TestList_CountsUpToTheLimit_AndSaysWhenMoreMatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return store, w, r.DB().Read(), tables
+}
+
+func TestList_CountsUpToTheLimit_AndSaysWhenMoreMatch(t *testing.T) {
+	store, w, db, tables := startTrail(t, 20)
 	ctx := context.Background()
-	db := r.DB().Read()
 	head, _ := store.Head(ctx)
 	list := func(f audittrail.Filter) (int, bool, int) {
 		t.Helper()
@@ -70,18 +79,8 @@ func TestList_CountsUpToTheLimit_AndSaysWhenMoreMatch(t *testing.T) {
 // against the log event by event, then checks every filter and sort of
 // List against the same selection made here from that trail.
 func TestList_SelectsAndSortsAsTheLogSays(t *testing.T) {
-	dir := t.TempDir()
-	store := projtest.OpenStore(t, dir)
-	w := projtest.Generate(t, store, projtest.Options{Cases: 12})
-	r := projtest.Start(t, projtest.OpenViews(t, filepath.Join(dir, "views.db")), store,
-		[]projections.Def{audittrail.Def()}, projections.Options{})
-	projtest.WaitHead(t, r, store, audittrail.Name)
-	tables, err := r.Tables(audittrail.Name)
-	if err != nil {
-		t.Fatal(err)
-	}
+	store, w, db, tables := startTrail(t, 12)
 	ctx := context.Background()
-	db := r.DB().Read()
 	list := func(f audittrail.Filter) []audittrail.Entry {
 		t.Helper()
 		var out []audittrail.Entry
