@@ -22,10 +22,24 @@ type Def struct {
 
 // Tables names the tables of one generation of a projection:
 // Tables.Name("cases") is "caseload_g2_cases".
-type Tables struct{ prefix string }
+type Tables struct {
+	prefix  string
+	version int
+}
 
 // NewTables returns the table names of generation gen of projection name.
 func NewTables(name string, gen int) Tables { return Tables{prefix: fmt.Sprintf("%s_g%d_", name, gen)} }
+
+// WithVersion returns t marked as written by version v of its projection.
+func (t Tables) WithVersion(v int) Tables {
+	t.version = v
+	return t
+}
+
+// Version is the version of the projection that wrote the tables, 0 when
+// unknown: while a new version is rebuilt, the old one serves, and a
+// query may need to know which layout it reads.
+func (t Tables) Version() int { return t.version }
 
 // Name returns the full name of table.
 func (t Tables) Name(table string) string { return t.prefix + table }

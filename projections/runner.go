@@ -218,7 +218,7 @@ func (r *Runner) load(ctx context.Context, d Def) error {
 }
 
 func (r *Runner) tracker(d Def, gen, version int, withCode bool) *tracker {
-	t := &tracker{def: d, gen: gen, version: version, t: NewTables(d.Name, gen)}
+	t := &tracker{def: d, gen: gen, version: version, t: NewTables(d.Name, gen).WithVersion(version)}
 	if withCode {
 		t.p = d.New(t.t)
 	}

@@ -63,6 +63,9 @@ var countLimit = CountLimit
 // to CountLimit; capped reports that more match.
 // Errors: *viewq.SortError; database errors.
 func List(ctx context.Context, db *sql.DB, t projections.Tables, f Filter) (page []Entry, total int, capped bool, err error) {
+	if v := t.Version(); v != 0 && v <= legacyVersion {
+		return listLegacy(ctx, db, t, f)
+	}
 	order, err := viewq.OrderBy(f.Sort, sorts(t), "-position", "position")
 	if err != nil {
 		return nil, 0, false, err

@@ -4,11 +4,13 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"casework/domain/catalog"
 	"casework/eventstore"
 	"casework/eventstore/sqlite"
 
@@ -187,4 +189,90 @@ func TestList_SelectsAndSortsAsTheLogSays(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestList_ReadsVersion2WhileVersion3IsRebuilt sets up the tables version
+// 2 left (names as text) as the generation that serves, then opens the
+// runner with version 3: until the rebuild swaps version 3 in, List reads
+// the old layout, and both give the same trail.
+func TestList_ReadsVersion2WhileVersion3IsRebuilt(t *testing.T) {
+	store, _, db, tables := startTrail(t, 6)
+	ctx := context.Background()
+	all, _, _, err := audittrail.List(ctx, db, tables, audittrail.Filter{Scope: viewq.Scope{All: true}, Page: viewq.Page{Limit: viewq.MaxLimit}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, _ := store.Head(ctx)
+	if len(all) != int(head) {
+		t.Fatalf("%d entries for %d events", len(all), head)
+	}
+
+	path := filepath.Join(t.TempDir(), "views.db")
+	views := projtest.OpenViews(t, path)
+	old, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+	stmts := []string{
+		`CREATE TABLE audit_g1_events (position INTEGER PRIMARY KEY, stream TEXT NOT NULL, revision INTEGER NOT NULL,
+			type TEXT NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL, org_unit TEXT NOT NULL, owner_unit TEXT NOT NULL,
+			recorded_at INTEGER NOT NULL, occurred_at INTEGER NOT NULL, reason TEXT NOT NULL, correlation_id TEXT NOT NULL,
+			summary TEXT NOT NULL)`,
+		`CREATE TABLE audit_g1_streams (stream TEXT PRIMARY KEY, owner_unit TEXT NOT NULL) WITHOUT ROWID`,
+		`INSERT INTO projection_state (name, gen, version, position, active) VALUES ('audit', 1, 2, ` + fmt.Sprint(head) + `, 1)`,
+	}
+	for _, q := range stmts {
+		if _, err := old.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, e := range all {
+		if _, err := old.Exec(`INSERT INTO audit_g1_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.Position, e.Stream, e.Revision,
+			e.Type, e.Actor, e.Role, e.OrgUnit, e.OwnerUnit, e.RecordedAt.UnixNano(), e.OccurredAt.UnixNano(), e.Reason,
+			e.CorrelationID, e.Summary); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := projections.Open(ctx, views, store, catalog.Registry(), []projections.Def{audittrail.Def()}, projections.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(when string, wantVersion int) {
+		t.Helper()
+		tb, err := r.Tables(audittrail.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tb.Version() != wantVersion {
+			t.Fatalf("%s: version %d serves, want %d", when, tb.Version(), wantVersion)
+		}
+		for _, f := range []audittrail.Filter{
+			{Scope: viewq.Scope{All: true}},
+			{Scope: viewq.Scope{Units: []string{all[len(all)-1].OwnerUnit}}, Sort: "-type"},
+			{Scope: viewq.Scope{All: true}, Actor: all[len(all)-1].Actor, Sort: "actor"},
+			{Scope: viewq.Scope{All: true}, Stream: all[len(all)-1].Stream},
+		} {
+			f.Page.Limit = viewq.MaxLimit
+			got, _, _, err := audittrail.List(ctx, views.Read(), tb, f)
+			if err != nil {
+				t.Fatalf("%s: %+v: %v", when, f, err)
+			}
+			want, _, _, err := audittrail.List(ctx, db, tables, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) == 0 || !slices.EqualFunc(got, want, func(a, b audittrail.Entry) bool {
+				return a.Position == b.Position && a.Stream == b.Stream && a.Actor == b.Actor && a.OwnerUnit == b.OwnerUnit &&
+					a.Summary == b.Summary && a.RecordedAt.Equal(b.RecordedAt)
+			}) {
+				t.Fatalf("%s: %+v: %d entries differ from the %d of version 3", when, f, len(got), len(want))
+			}
+		}
+	}
+	check("before the rebuild", 2)
+	if err := r.Rebuild(ctx, audittrail.Name); err != nil {
+		t.Fatal(err)
+	}
+	check("after the rebuild", audittrail.Def().Version)
 }

@@ -1,0 +1,66 @@
+package audittrail
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"casework/projections"
+	"casework/projections/viewq"
+)
+
+// legacyVersion is the last version whose event table held names as text.
+// After an upgrade its tables serve until version 3 has been rebuilt and
+// swapped in, so List still reads them.
+const legacyVersion = 2
+
+var legacySorts = map[string]string{"position": "position", "recorded_at": "recorded_at", "occurred_at": "occurred_at", "type": "type", "actor": "actor"}
+
+// listLegacy is List over the tables of version 2.
+func listLegacy(ctx context.Context, db *sql.DB, t projections.Tables, f Filter) (page []Entry, total int, capped bool, err error) {
+	order, err := viewq.OrderBy(f.Sort, legacySorts, "-position", "position")
+	if err != nil {
+		return nil, 0, false, err
+	}
+	var w viewq.Where
+	c, args := f.Scope.Clause("owner_unit")
+	w.Add(c, args...)
+	for col, v := range map[string]string{"actor": f.Actor, "stream": f.Stream, "type": f.Type, "owner_unit": f.OrgUnit} {
+		if v != "" {
+			w.Add(col+" = ?", v)
+		}
+	}
+	if !f.From.IsZero() {
+		w.Add("recorded_at >= ?", f.From.UnixNano())
+	}
+	if !f.To.IsZero() {
+		w.Add("recorded_at < ?", f.To.UnixNano())
+	}
+	tbl := t.Name("events")
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+tbl+w.SQL()+` LIMIT ?)`,
+		append(w.Args, countLimit+1)...).Scan(&total); err != nil {
+		return nil, 0, false, err
+	}
+	if total > countLimit {
+		total, capped = countLimit, true
+	}
+	lim, largs := f.Page.Clause()
+	rows, err := db.QueryContext(ctx, `SELECT position, stream, revision, type, actor, role, org_unit, owner_unit, recorded_at,
+		occurred_at, reason, correlation_id, summary FROM `+tbl+w.SQL()+order+lim, append(w.Args, largs...)...)
+	if err != nil {
+		return nil, 0, false, err
+	}
+	defer rows.Close()
+	out := []Entry{}
+	for rows.Next() {
+		var e Entry
+		var rec, occ int64
+		if err := rows.Scan(&e.Position, &e.Stream, &e.Revision, &e.Type, &e.Actor, &e.Role, &e.OrgUnit, &e.OwnerUnit, &rec, &occ,
+			&e.Reason, &e.CorrelationID, &e.Summary); err != nil {
+			return nil, 0, false, err
+		}
+		e.RecordedAt, e.OccurredAt = time.Unix(0, rec).UTC(), time.Unix(0, occ).UTC()
+		out = append(out, e)
+	}
+	return out, total, capped, rows.Err()
+}
