@@ -3,7 +3,6 @@ package audittrail
 import (
 	"context"
 	"database/sql"
-	"time"
 
 	"casework/projections"
 	"casework/projections/viewq"
@@ -37,30 +36,7 @@ func listLegacy(ctx context.Context, db *sql.DB, t projections.Tables, f Filter)
 		w.Add("recorded_at < ?", f.To.UnixNano())
 	}
 	tbl := t.Name("events")
-	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+tbl+w.SQL()+` LIMIT ?)`,
-		append(w.Args, countLimit+1)...).Scan(&total); err != nil {
-		return nil, 0, false, err
-	}
-	if total > countLimit {
-		total, capped = countLimit, true
-	}
 	lim, largs := f.Page.Clause()
-	rows, err := db.QueryContext(ctx, `SELECT position, stream, revision, type, actor, role, org_unit, owner_unit, recorded_at,
-		occurred_at, reason, correlation_id, summary FROM `+tbl+w.SQL()+order+lim, append(w.Args, largs...)...)
-	if err != nil {
-		return nil, 0, false, err
-	}
-	defer rows.Close()
-	out := []Entry{}
-	for rows.Next() {
-		var e Entry
-		var rec, occ int64
-		if err := rows.Scan(&e.Position, &e.Stream, &e.Revision, &e.Type, &e.Actor, &e.Role, &e.OrgUnit, &e.OwnerUnit, &rec, &occ,
-			&e.Reason, &e.CorrelationID, &e.Summary); err != nil {
-			return nil, 0, false, err
-		}
-		e.RecordedAt, e.OccurredAt = time.Unix(0, rec).UTC(), time.Unix(0, occ).UTC()
-		out = append(out, e)
-	}
-	return out, total, capped, rows.Err()
+	return read(ctx, db, tbl, w, `SELECT position, stream, revision, type, actor, role, org_unit, owner_unit, recorded_at,
+		occurred_at, reason, correlation_id, summary FROM `+tbl+w.SQL()+order+lim, append(w.Args, largs...))
 }

@@ -3,6 +3,7 @@ package audittrail
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"time"
 
 	"casework/projections"
@@ -91,20 +92,26 @@ func List(ctx context.Context, db *sql.DB, t projections.Tables, f Filter) (page
 	if !f.To.IsZero() {
 		w.Add("recorded_at < ?", f.To.UnixNano())
 	}
+	// The page is chosen first; only its rows have their names looked up.
 	tbl := t.Name("events")
+	lim, largs := f.Page.Clause()
+	return read(ctx, db, tbl, w, `SELECT position, (SELECT name FROM `+t.Name("streams")+` WHERE id = stream), revision,
+		`+nameOf(t, "type")+`, `+nameOf(t, "actor")+`, `+nameOf(t, "role")+`, `+nameOf(t, "org_unit")+`, `+nameOf(t, "owner")+`,
+		recorded_at, occurred_at, reason, correlation_id, summary
+		FROM (SELECT * FROM `+tbl+w.SQL()+order+lim+`)`+order, append(w.Args, largs...))
+}
+
+// read counts the events of tbl that w selects, up to countLimit, and
+// reads a page with query, whose columns are Entry's in order.
+func read(ctx context.Context, db *sql.DB, tbl string, w viewq.Where, query string, args []any) (page []Entry, total int, capped bool, err error) {
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+tbl+w.SQL()+` LIMIT ?)`,
-		append(w.Args, countLimit+1)...).Scan(&total); err != nil {
+		append(slices.Clip(w.Args), countLimit+1)...).Scan(&total); err != nil {
 		return nil, 0, false, err
 	}
 	if total > countLimit {
 		total, capped = countLimit, true
 	}
-	// The page is chosen first; only its rows have their names looked up.
-	lim, largs := f.Page.Clause()
-	rows, err := db.QueryContext(ctx, `SELECT position, (SELECT name FROM `+t.Name("streams")+` WHERE id = stream), revision,
-		`+nameOf(t, "type")+`, `+nameOf(t, "actor")+`, `+nameOf(t, "role")+`, `+nameOf(t, "org_unit")+`, `+nameOf(t, "owner")+`,
-		recorded_at, occurred_at, reason, correlation_id, summary
-		FROM (SELECT * FROM `+tbl+w.SQL()+order+lim+`)`+order, append(w.Args, largs...)...)
+	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, 0, false, err
 	}
