@@ -29,12 +29,7 @@ func listLegacy(ctx context.Context, db *sql.DB, t projections.Tables, f Filter)
 			w.Add(col+" = ?", v)
 		}
 	}
-	if !f.From.IsZero() {
-		w.Add("recorded_at >= ?", f.From.UnixNano())
-	}
-	if !f.To.IsZero() {
-		w.Add("recorded_at < ?", f.To.UnixNano())
-	}
+	f.recorded(&w)
 	tbl := t.Name("events")
 	lim, largs := f.Page.Clause()
 	return read(ctx, db, tbl, w, `SELECT position, stream, revision, type, actor, role, org_unit, owner_unit, recorded_at,

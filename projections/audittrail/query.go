@@ -86,12 +86,7 @@ func List(ctx context.Context, db *sql.DB, t projections.Tables, f Filter) (page
 	if f.Stream != "" {
 		w.Add("stream = (SELECT id FROM "+t.Name("streams")+" WHERE name = ?)", f.Stream)
 	}
-	if !f.From.IsZero() {
-		w.Add("recorded_at >= ?", f.From.UnixNano())
-	}
-	if !f.To.IsZero() {
-		w.Add("recorded_at < ?", f.To.UnixNano())
-	}
+	f.recorded(&w)
 	// The page is chosen first; only its rows have their names looked up.
 	tbl := t.Name("events")
 	lim, largs := f.Page.Clause()
@@ -99,6 +94,16 @@ func List(ctx context.Context, db *sql.DB, t projections.Tables, f Filter) (page
 		`+nameOf(t, "type")+`, `+nameOf(t, "actor")+`, `+nameOf(t, "role")+`, `+nameOf(t, "org_unit")+`, `+nameOf(t, "owner")+`,
 		recorded_at, occurred_at, reason, correlation_id, summary
 		FROM (SELECT * FROM `+tbl+w.SQL()+order+lim+`)`+order, append(w.Args, largs...))
+}
+
+// recorded adds f's bounds on the recording time to w.
+func (f Filter) recorded(w *viewq.Where) {
+	if !f.From.IsZero() {
+		w.Add("recorded_at >= ?", f.From.UnixNano())
+	}
+	if !f.To.IsZero() {
+		w.Add("recorded_at < ?", f.To.UnixNano())
+	}
 }
 
 // read counts the events of tbl that w selects, up to countLimit, and
