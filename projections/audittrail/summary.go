@@ -121,8 +121,10 @@ func appendScalar(b, raw []byte) ([]byte, bool) {
 		}
 		return b, false
 	}
+	// The scanner's raw values hold no white space: Valid holds raw to
+	// JSON's number grammar, stricter than ParseFloat's ("Inf", "0x1p3").
 	f, err := strconv.ParseFloat(string(raw), 64)
-	if err != nil || !validNumber(raw) {
+	if err != nil || !json.Valid(raw) {
 		return b, false
 	}
 	return strconv.AppendFloat(b, f, 'g', -1, 64), true
@@ -146,48 +148,6 @@ func unquote(tok []byte) (string, bool) {
 		return "", false
 	}
 	return s, true
-}
-
-// validNumber reports whether raw is a number in JSON's grammar.
-func validNumber(raw []byte) bool {
-	i := 0
-	if i < len(raw) && raw[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(raw) && raw[i] == '0':
-		i++
-	case i < len(raw) && raw[i] >= '1' && raw[i] <= '9':
-		for i < len(raw) && raw[i] >= '0' && raw[i] <= '9' {
-			i++
-		}
-	default:
-		return false
-	}
-	if i < len(raw) && raw[i] == '.' {
-		i++
-		d := i
-		for i < len(raw) && raw[i] >= '0' && raw[i] <= '9' {
-			i++
-		}
-		if i == d {
-			return false
-		}
-	}
-	if i < len(raw) && (raw[i] == 'e' || raw[i] == 'E') {
-		i++
-		if i < len(raw) && (raw[i] == '+' || raw[i] == '-') {
-			i++
-		}
-		d := i
-		for i < len(raw) && raw[i] >= '0' && raw[i] <= '9' {
-			i++
-		}
-		if i == d {
-			return false
-		}
-	}
-	return i == len(raw)
 }
 
 // summaryScanner walks the top level of a JSON object; nested values are

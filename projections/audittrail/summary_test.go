@@ -66,6 +66,7 @@ func TestSummary_ReadsAsEncodingJSON(t *testing.T) {
 		`{"a":"` + strings.Repeat("x", 230) + `","b":"yyyyyyyyyyyy","c":"z"}`,
 		"{\"raw\":\"\xff\xfe\"}",
 		` {"sp" : "a" , "t" : 2 } `,
+		`{"n":+1}`, `{"n":01}`, `{"n":1.}`, `{"n":.5}`, `{"n":1e}`,
 	}
 	for _, d := range docs {
 		if got, want := audittrail.Summary("T", []byte(d)), summaryByMap("T", []byte(d)); got != want {
