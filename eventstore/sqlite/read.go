@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -77,8 +76,7 @@ func decodeRow(ev *eventstore.RecordedEvent, id, data, meta []byte, rec int64) e
 	if ev.ID, err = uuid.FromBytes(id); err != nil {
 		return &eventstore.TamperError{Stream: ev.Stream, Revision: ev.Revision, Position: ev.Position, Reason: "stored id is unreadable"}
 	}
-	ev.Metadata = eventstore.Metadata{}
-	if err := json.Unmarshal(meta, &ev.Metadata); err != nil {
+	if ev.Metadata, err = eventstore.DecodeMetadata(meta); err != nil {
 		return &eventstore.TamperError{Stream: ev.Stream, Revision: ev.Revision, Position: ev.Position, Reason: "stored metadata is unreadable"}
 	}
 	return nil

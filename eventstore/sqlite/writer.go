@@ -576,8 +576,8 @@ func dup(r *appendReq, id uuid.UUID, reason string) appendRes {
 // compared only when the retry set it: one left zero was given the time of
 // its own call, which differs between the original and the retry.
 func sameMetadata(stored []byte, m *eventstore.Metadata, occurredSet bool) bool {
-	var s eventstore.Metadata
-	if err := json.Unmarshal(stored, &s); err != nil {
+	s, err := eventstore.DecodeMetadata(stored)
+	if err != nil {
 		return false
 	}
 	if s.Actor != m.Actor || s.Role != m.Role || s.OrgUnit != m.OrgUnit || s.CorrelationID != m.CorrelationID ||
