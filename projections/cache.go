@@ -32,12 +32,20 @@ type cacheEntry[V any] struct {
 	dirty bool
 }
 
-// NewCache returns a cache of at most max states.
+// NewCache returns a cache of at most CacheBound(max) states.
 func NewCache[K comparable, V any](max int) *Cache[K, V] {
+	return &Cache[K, V]{max: CacheBound(max), m: map[K]*cacheEntry[V]{}}
+}
+
+// CacheBound is the bound to give a projection's in-memory state meant to
+// hold at most max entries: max, or less while tests cap every cache so
+// that states are dropped and read back all along. NewCache applies it; a
+// projection bounding a structure of its own applies it too.
+func CacheBound(max int) int {
 	if c := int(cacheCap.Load()); c > 0 {
-		max = min(max, c)
+		return min(max, c)
 	}
-	return &Cache[K, V]{max: max, m: map[K]*cacheEntry[V]{}}
+	return max
 }
 
 // Get returns the cached state of k.

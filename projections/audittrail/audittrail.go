@@ -45,8 +45,9 @@ func prepare(ev *projections.Event) derived {
 // streamRef is a stream's number and the number of the unit owning it.
 type streamRef struct{ id, owner int64 }
 
-// maxNames bounds the numbers of names kept in memory; past it they are
-// forgotten and read again as needed.
+// maxNames bounds the numbers of names kept in memory (see
+// projections.CacheBound); past it they are forgotten and read again as
+// needed.
 const maxNames = 50_000
 
 // The event table stores numbers for its short repeated strings (stream,
@@ -57,6 +58,7 @@ type projection struct {
 	projections.Base
 	streams    *projections.Cache[string, streamRef]
 	names      map[string]int64
+	maxNames   int
 	newStreams []streamRow
 	newNames   []nameRow
 	// The next numbers to give; 0 until read from the tables.
@@ -75,7 +77,8 @@ type nameRow struct {
 }
 
 func newProjection(t projections.Tables) *projection {
-	p := &projection{streams: projections.NewCache[string, streamRef](50_000), names: map[string]int64{}}
+	p := &projection{streams: projections.NewCache[string, streamRef](50_000), names: map[string]int64{},
+		maxNames: projections.CacheBound(maxNames)}
 	p.T = t
 	// Many rows to a statement: an event's row costs a fraction of a
 	// statement of its own.
@@ -175,7 +178,7 @@ func (p *projection) name(n string) (int64, error) {
 	default:
 		return 0, err
 	}
-	if len(p.names) >= maxNames {
+	if len(p.names) >= p.maxNames {
 		clear(p.names)
 		for _, r := range p.newNames { // not in the table yet
 			p.names[r.name] = r.id
