@@ -167,8 +167,8 @@ func plainString(b []byte, i int) (s []byte, end int, ok bool) {
 }
 
 // plainInt returns the integer at b[i] when it is written as JSON writes
-// an int: an optional minus and digits without a leading zero, short
-// enough not to overflow.
+// an int (and -0, which decodes to 0 either way): an optional minus and
+// digits without a leading zero, short enough not to overflow.
 func plainInt(b []byte, i int) (n, end int, ok bool) {
 	j := i
 	if j < len(b) && b[j] == '-' {
