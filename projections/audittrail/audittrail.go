@@ -47,7 +47,7 @@ type streamRef struct{ id, owner int64 }
 
 // maxNames bounds the numbers of names kept in memory (see
 // projections.CacheBound); past it they are forgotten and read again as
-// needed.
+// needed, except those not written to the names table yet, which stay.
 const maxNames = 50_000
 
 // The event table stores numbers for its short repeated strings (stream,
@@ -58,7 +58,7 @@ type projection struct {
 	projections.Base
 	streams    *projections.Cache[string, streamRef]
 	names      map[string]int64
-	maxNames   int
+	nameBound  int // maxNames, or less in tests
 	newStreams []streamRow
 	newNames   []nameRow
 	// The next numbers to give; 0 until read from the tables.
@@ -78,7 +78,7 @@ type nameRow struct {
 
 func newProjection(t projections.Tables) *projection {
 	p := &projection{streams: projections.NewCache[string, streamRef](50_000), names: map[string]int64{},
-		maxNames: projections.CacheBound(maxNames)}
+		nameBound: projections.CacheBound(maxNames)}
 	p.T = t
 	// Many rows to a statement: an event's row costs a fraction of a
 	// statement of its own.
@@ -178,7 +178,7 @@ func (p *projection) name(n string) (int64, error) {
 	default:
 		return 0, err
 	}
-	if len(p.names) >= p.maxNames {
+	if len(p.names) >= p.nameBound {
 		clear(p.names)
 		for _, r := range p.newNames { // not in the table yet
 			p.names[r.name] = r.id
