@@ -383,8 +383,9 @@ type item struct {
 }
 
 // feed reads the log after from (catch-up, then live) in its own
-// goroutine, stripping and decoding each event before handing it over.
-func (r *Runner) feed(ctx context.Context, from uint64, size int) <-chan item {
+// goroutine, stripping and decoding each event and running preps'
+// Prepare on it before handing it over.
+func (r *Runner) feed(ctx context.Context, from uint64, size int, preps []Def) <-chan item {
 	ch := make(chan item, size)
 	go func() {
 		defer close(ch)
@@ -393,7 +394,9 @@ func (r *Runner) feed(ctx context.Context, from uint64, size int) <-chan item {
 			if err == nil {
 				it.ev = newEvent(r.reg, rec)
 				it.ev.decode()
-				r.prepare(it.ev)
+				for _, d := range preps {
+					it.ev.prep = append(it.ev.prep, prepared{d.Name, d.Prepare(it.ev)})
+				}
 			}
 			select {
 			case ch <- it:
@@ -406,13 +409,6 @@ func (r *Runner) feed(ctx context.Context, from uint64, size int) <-chan item {
 		}
 	}()
 	return ch
-}
-
-// prepare runs every definition's Prepare on ev.
-func (r *Runner) prepare(ev *Event) {
-	for _, d := range r.preps {
-		ev.prep = append(ev.prep, prepared{d.Name, d.Prepare(ev)})
-	}
 }
 
 // next blocks for one event, then takes whatever more is ready, up to
@@ -472,7 +468,8 @@ func (r *Runner) runLive(ctx context.Context) error {
 	for _, t := range ts[1:] {
 		from = min(from, t.pos.Load())
 	}
-	ch := r.feed(ctx, from, r.opts.MaxBatch)
+	// Every Prepare: a shadow swapped in later joins this feed.
+	ch := r.feed(ctx, from, r.opts.MaxBatch, r.preps)
 	for {
 		batch, req, err := r.next(ctx, ch, r.opts.MaxBatch, r.pause)
 		if ctx.Err() != nil {

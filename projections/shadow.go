@@ -27,7 +27,14 @@ func (r *Runner) build(ctx context.Context, ts []*tracker, live bool) error {
 	for _, t := range ts[1:] {
 		from = min(from, t.pos.Load())
 	}
-	ch := r.feed(ctx, from, r.opts.BuildBatch)
+	// Only the builds' own Prepare: the others' results would go unused.
+	var preps []Def
+	for _, t := range ts {
+		if t.def.Prepare != nil {
+			preps = append(preps, t.def)
+		}
+	}
+	ch := r.feed(ctx, from, r.opts.BuildBatch, preps)
 	for {
 		batch, _, err := r.next(ctx, ch, r.opts.BuildBatch, nil)
 		if ctx.Err() != nil {
