@@ -23,6 +23,15 @@ type Metadata struct {
 	Extra         map[string]string `json:"extra,omitempty"`
 }
 
+// PayloadSchema is the schema version of the event's payload: Schema, or 1
+// for events recorded before metadata carried it (Schema 0).
+func (m *Metadata) PayloadSchema() int {
+	if m.Schema == 0 {
+		return 1
+	}
+	return m.Schema
+}
+
 // EventData is what a caller appends. ID must be a UUID v7 chosen by the
 // caller: it is the idempotency key of the event.
 type EventData struct {

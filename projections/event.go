@@ -68,11 +68,7 @@ func (e *Event) decode() {
 		if e.err != nil {
 			return
 		}
-		schema := e.Metadata.Schema
-		if schema == 0 {
-			schema = 1
-		}
-		p, err := e.reg.Decode(e.Type, schema, e.Data)
+		p, err := e.reg.Decode(e.Type, e.Metadata.PayloadSchema(), e.Data)
 		if err != nil {
 			e.err = fmt.Errorf("%s revision %d: %w", e.Stream, e.Revision, err)
 			return

@@ -23,11 +23,7 @@ func toDomain(reg *domain.Registry, ev *eventstore.RecordedEvent) (domain.Event,
 
 // decodeEvent is toDomain with the payload's JSON given apart (opened).
 func decodeEvent(reg *domain.Registry, ev *eventstore.RecordedEvent, data []byte) (domain.Event, error) {
-	schema := ev.Metadata.Schema
-	if schema == 0 {
-		schema = 1
-	}
-	p, err := reg.Decode(ev.Type, schema, data)
+	p, err := reg.Decode(ev.Type, ev.Metadata.PayloadSchema(), data)
 	if err != nil {
 		return domain.Event{}, fmt.Errorf("%s revision %d: %w", ev.Stream, ev.Revision, err)
 	}

@@ -29,7 +29,7 @@ func Payload(reg *domain.Registry, ev *eventstore.RecordedEvent) (json.RawMessag
 	if !ok {
 		return nil, fmt.Errorf("%w %q", ErrUnknownType, ev.Type)
 	}
-	schema := schemaOf(ev)
+	schema := ev.Metadata.PayloadSchema()
 	if schema >= def.Schema && !mayHold(ev.Data, def) {
 		return ev.Data, nil
 	}

@@ -94,18 +94,11 @@ func decode(reg *domain.Registry, ev *eventstore.RecordedEvent) (domain.Payload,
 	if err != nil {
 		return nil, fmt.Errorf("place %s: %w", ev.Stream, err)
 	}
-	p, err := reg.Decode(ev.Type, schemaOf(ev), data)
+	p, err := reg.Decode(ev.Type, ev.Metadata.PayloadSchema(), data)
 	if err != nil {
 		return nil, fmt.Errorf("place %s: %w", ev.Stream, err)
 	}
 	return p, nil
-}
-
-func schemaOf(ev *eventstore.RecordedEvent) int {
-	if ev.Metadata.Schema == 0 {
-		return 1
-	}
-	return ev.Metadata.Schema
 }
 
 // Placer remembers the place of streams. It learns a place from a
