@@ -12,6 +12,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"casework/projections/feed/feedtest"
+	"casework/projections/projtest"
 	"casework/projections/publish"
 )
 
@@ -55,7 +56,7 @@ func (p *countyProgram) violations() string {
 // A county's program reads its county's events from the stream and live,
 // and is refused every way to another county's.
 func TestCountyUser_ReadsOwnCounty_OtherCountyRefused(t *testing.T) {
-	st := openStore(t)
+	st := projtest.OpenStore(t, t.TempDir())
 	log := feedtest.New(t, st)
 	countyA, countyB := log.Units["countyA"], log.Units["countyB"]
 	log.Referrals(t, 5, "stationA1", "agencyA")

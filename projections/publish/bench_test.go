@@ -12,6 +12,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"casework/projections/feed/feedtest"
+	"casework/projections/projtest"
 	"casework/projections/publish"
 )
 
@@ -25,7 +26,7 @@ import (
 // cost.
 func BenchmarkForwarder_Throughput(b *testing.B) {
 	const events, window = 50_000, 2048
-	st := openStore(b)
+	st := projtest.OpenStore(b, b.TempDir())
 	feedtest.New(b, st).Bulk(b, events, 50, "stationA1", "agencyA")
 	n := head(b, st)
 	srv := startServer(b, publish.ServerConfig{})

@@ -15,6 +15,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"casework/projections/feed/feedtest"
+	"casework/projections/projtest"
 	"casework/projections/publish"
 )
 
@@ -90,7 +91,7 @@ func clientURLs(nodes []*server.Server) string {
 // leader and no event is lost or doubled.
 func TestForwarder_ThreeNodeCluster_LeaderShutDownMidLoad_NothingLost(t *testing.T) {
 	nodes := startCluster(t, 3)
-	st := openStore(t)
+	st := projtest.OpenStore(t, t.TempDir())
 	log := feedtest.New(t, st)
 	log.Referrals(t, 500, "stationA1", "agencyA")
 

@@ -9,11 +9,12 @@ import (
 	"time"
 
 	"casework/projections/feed/feedtest"
+	"casework/projections/projtest"
 	"casework/projections/publish"
 )
 
 func TestForwarder_PublishesEveryEvent_OnItsSubject_WithCloudEventsHeaders_WithoutSensitiveFields(t *testing.T) {
-	st := openStore(t)
+	st := projtest.OpenStore(t, t.TempDir())
 	log := feedtest.New(t, st)
 	ref := log.Referral(t, "stationA1", "agencyA")
 	log.Accept(t, ref)
@@ -77,7 +78,7 @@ func TestForwarder_PublishesEveryEvent_OnItsSubject_WithCloudEventsHeaders_Witho
 // appended, each time with a new connection: every event ends in the
 // stream exactly once, in position order.
 func TestForwarder_KilledAndRestartedMidStream_EveryEventOnceInOrder(t *testing.T) {
-	st := openStore(t)
+	st := projtest.OpenStore(t, t.TempDir())
 	log := feedtest.New(t, st)
 	srv := startServer(t, publish.ServerConfig{})
 	cp := publish.FileCheckpoint(t.TempDir() + "/checkpoint")
@@ -129,7 +130,7 @@ func TestForwarder_KilledAndRestartedMidStream_EveryEventOnceInOrder(t *testing.
 // The broker loses its whole JetStream store: the forwarder publishes
 // the lost range again from the log.
 func TestForwarder_BrokerStoreWiped_RepublishesTheLostRange(t *testing.T) {
-	st := openStore(t)
+	st := projtest.OpenStore(t, t.TempDir())
 	log := feedtest.New(t, st)
 	log.Referrals(t, 100, "stationB1", "agencyB")
 	dir := t.TempDir()
