@@ -116,13 +116,14 @@ func (s *Service) recordLogin(ctx context.Context, a *account.State, decide func
 }
 
 // unknownLogins counts failed logins under usernames no account has, in
-// this node's memory only. It holds at most maxUnknownLogins usernames and
-// starts afresh past that, so that a flood of made-up names costs no
-// memory; forgetting them unlocks only names no account has.
+// this node's memory only, by the accounts' own rule (account.LoginState
+// under the ID the username would have). It holds at most
+// maxUnknownLogins usernames and starts afresh past that, so that a flood
+// of made-up names costs no memory; forgetting them unlocks only names no
+// account has.
 type unknownLogins struct {
-	mu       sync.Mutex
-	failures map[string]int
-	until    map[string]time.Time
+	mu    sync.Mutex
+	state map[string]account.LoginState
 }
 
 const maxUnknownLogins = 10_000
@@ -130,20 +131,26 @@ const maxUnknownLogins = 10_000
 func (l *unknownLogins) locked(user string, now time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return now.Before(l.until[user])
+	st := l.state[user]
+	return st.Locked(now)
 }
 
 func (l *unknownLogins) fail(user string, now time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.failures == nil || len(l.failures)+len(l.until) >= maxUnknownLogins {
-		l.failures, l.until = map[string]int{}, map[string]time.Time{}
+	if l.state == nil || len(l.state) >= maxUnknownLogins {
+		l.state = map[string]account.LoginState{}
 	}
-	l.failures[user]++
-	if l.failures[user] >= account.MaxLoginFailures {
-		l.until[user] = now.Add(account.LockoutPeriod)
-		delete(l.failures, user)
+	st := l.state[user]
+	id := account.IDForUsername(user)
+	evs, err := st.RecordFailure(domain.Cmd{Actor: domain.Actor{ID: id.String()}, Now: now}, id)
+	if err != nil {
+		return // locked: nothing is counted, as for an account
 	}
+	for _, p := range evs {
+		st.Apply(domain.Event{Payload: p})
+	}
+	l.state[user] = st
 }
 
 // storeTime is a running average of the time a failed login to an account
