@@ -91,6 +91,25 @@ func (s *Store) ReadStream(ctx context.Context, stream string, opts eventstore.R
 	if err := eventstore.ValidateStreamName(stream); err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
+	if opts.Direction != eventstore.Backward && opts.From > 1<<62 {
+		return nil, s.notFoundOrEmpty(ctx, op, stream)
+	}
+	out, err := s.readStream(ctx, op, stream, opts)
+	if err != nil || len(out) > 0 {
+		return out, err
+	}
+	// Nothing read: the stream has no event, or the read starts past its
+	// end. The check runs on a later snapshot than the read did, so a
+	// stream whose first events were committed in between is read again,
+	// on a snapshot that has them: it is never found and empty at once.
+	if err := s.notFoundOrEmpty(ctx, op, stream); err != nil {
+		return nil, err
+	}
+	return s.readStream(ctx, op, stream, opts)
+}
+
+// readStream reads the events of stream that opts selects, in one query.
+func (s *Store) readStream(ctx context.Context, op, stream string, opts eventstore.ReadStreamOptions) ([]eventstore.RecordedEvent, error) {
 	limit := int64(opts.Limit)
 	if limit <= 0 {
 		limit = -1
@@ -104,9 +123,6 @@ func (s *Store) ReadStream(ctx context.Context, stream string, opts eventstore.R
 		}
 		rows, err = s.rq.bwd.QueryContext(ctx, stream, from, limit)
 	} else {
-		if opts.From > 1<<62 {
-			return nil, s.notFoundOrEmpty(ctx, op, stream)
-		}
 		rows, err = s.rq.fwd.QueryContext(ctx, stream, int64(opts.From), limit)
 	}
 	if err != nil {
@@ -123,9 +139,6 @@ func (s *Store) ReadStream(ctx context.Context, stream string, opts eventstore.R
 	}
 	if err := rows.Err(); err != nil {
 		return nil, s.translate(op, err)
-	}
-	if len(out) == 0 {
-		return nil, s.notFoundOrEmpty(ctx, op, stream)
 	}
 	return out, nil
 }

@@ -2,7 +2,9 @@ package storetest
 
 import (
 	"errors"
+	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"casework/eventstore"
@@ -123,5 +125,62 @@ func testConcurrentManyStreams(t *testing.T, h Harness) {
 				t.Fatalf("acknowledged event %s not in the log", id)
 			}
 		}
+	}
+}
+
+// A stream read while its first event is being appended is either not
+// found or read with its events: never found and empty, whichever way it
+// is read from its start or its end.
+func testReadWhileCreated(t *testing.T, h Harness) {
+	s := open(t, h)
+	const streams, readers = 200, 4
+	cat := freshCategory()
+	names := make([]string, streams)
+	for i := range names {
+		names[i] = Stream(cat)
+	}
+	var next atomic.Int64 // the stream being created
+	done := make(chan struct{})
+	errs := make(chan error, readers)
+	var wg sync.WaitGroup
+	for r := range readers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			opts := eventstore.ReadStreamOptions{Limit: 1}
+			if r%2 == 0 {
+				opts.Direction, opts.From = eventstore.Backward, eventstore.End
+			}
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				i := next.Load()
+				if i >= streams {
+					return
+				}
+				evs, err := s.ReadStream(ctxT(t), names[i], opts)
+				if err == nil && len(evs) == 0 {
+					errs <- fmt.Errorf("read %s (%+v): no error and no event", names[i], opts)
+					return
+				}
+				if err != nil && !errors.Is(err, eventstore.ErrStreamNotFound) {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	for i, name := range names {
+		mustAppend(t, s, name, eventstore.NoStream, Event(t, "ServiceDelivered"))
+		next.Store(int64(i + 1))
+	}
+	close(done)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
 	}
 }

@@ -23,6 +23,7 @@ func run(t *testing.T, h Harness) {
 		{"ReadAll", testReadAll},
 		{"ConcurrentAppendsOneStream", testConcurrentOneStream},
 		{"ConcurrentAppendsManyStreams", testConcurrentManyStreams},
+		{"ReadWhileCreated", testReadWhileCreated},
 		{"IdempotentRetry", testIdempotent},
 		{"IdempotentRetryAfterReopen", testIdempotentReopen},
 		{"SubscribeCatchUpThenLive", testSubscribe},
