@@ -184,8 +184,7 @@ func (e *Env) seed(tb testing.TB) {
 func (e *Env) load(tb testing.TB) {
 	tb.Helper()
 	for _, a := range e.Svc.Directory().Accounts() {
-		unit, _ := uuid.Parse(a.OrgUnit)
-		e.Accounts[a.Username] = service.Principal{AccountID: a.ID, Username: a.Username, DisplayName: a.DisplayName, Role: a.Role, OrgUnit: unit}
+		e.Accounts[a.Username] = service.PrincipalOf(&a)
 	}
 }
 

@@ -210,6 +210,13 @@ func (s *Service) Authenticate(ctx context.Context, bearer string) (Principal, e
 	if !ok || !a.CanLogIn() {
 		return Principal{}, ErrUnauthenticated
 	}
+	p := PrincipalOf(&a)
+	p.ExpiresAt = vt.exp
+	return p, nil
+}
+
+// PrincipalOf is who account a acts as: its role and org unit, no expiry.
+func PrincipalOf(a *account.State) Principal {
 	unit, _ := uuid.Parse(a.OrgUnit)
-	return Principal{AccountID: a.ID, Username: a.Username, DisplayName: a.DisplayName, Role: a.Role, OrgUnit: unit, ExpiresAt: vt.exp}, nil
+	return Principal{AccountID: a.ID, Username: a.Username, DisplayName: a.DisplayName, Role: a.Role, OrgUnit: unit}
 }

@@ -41,8 +41,9 @@ const maxLoginRetries = account.MaxLoginFailures + 1
 // loginPrincipal is who a login attempt acts as: the account it names,
 // with none of its rights.
 func loginPrincipal(a *account.State) Principal {
-	unit, _ := uuid.Parse(a.OrgUnit)
-	return Principal{AccountID: a.ID, Username: a.Username, DisplayName: a.DisplayName, Role: domain.RoleNone, OrgUnit: unit}
+	p := PrincipalOf(a)
+	p.Role = domain.RoleNone
+	return p
 }
 
 // loginState folds the last event of the account's login stream (each
