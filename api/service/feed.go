@@ -346,14 +346,13 @@ func (s *Service) renderFeed(ev *sharedEvent, aud referralAudience) FeedEvent {
 	}
 	if aud == audienceReceiving {
 		out.View = ViewReceiving
-		e := HistoryEntry{Envelope: Envelope{Type: r.Type, Revision: r.Revision, CausationID: out.CausationID}, Data: out.Data}
+		out.CausationID = ""
 		if out.Data != nil {
-			if err := redactForReceiving(&e); err != nil {
+			if out.Data, err = receivingData(r.Type, r.Revision, out.Data); err != nil {
 				s.log.Warn("live feed: payload withheld", "stream", r.Stream, "revision", r.Revision, "err", err)
-				e.Data, out.Withheld = nil, "unreadable"
+				out.Data, out.Withheld = nil, "unreadable"
 			}
 		}
-		out.CausationID, out.Data = "", e.Data
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)

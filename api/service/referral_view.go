@@ -118,18 +118,27 @@ func referralActions(p Principal, st *referral.State, aud referralAudience) []re
 }
 
 // redactForReceiving strips from a history entry what the receiving side
-// may not see: the causation (it names the case) and, in the request, the
-// case id and the consent's details.
+// may not see: the causation (it names the case) and what receivingData
+// strips from its payload.
 func redactForReceiving(e *HistoryEntry) error {
 	e.CausationID = ""
-	if e.Type != referral.TypeRequested {
-		return nil
+	data, err := receivingData(e.Type, e.Revision, e.Data)
+	e.Data = data
+	return err
+}
+
+// receivingData is the payload of a referral's event at revision rev as
+// the receiving side may see it: a request without the case id and the
+// consent's details; other events as they are.
+func receivingData(typ string, rev uint64, data json.RawMessage) (json.RawMessage, error) {
+	if typ != referral.TypeRequested {
+		return data, nil
 	}
 	var req referral.Requested
-	if err := json.Unmarshal(e.Data, &req); err != nil {
-		return fmt.Errorf("redact %s revision %d: %w", e.Type, e.Revision, err)
+	if err := json.Unmarshal(data, &req); err != nil {
+		return data, fmt.Errorf("redact %s revision %d: %w", typ, rev, err)
 	}
-	data, err := json.Marshal(struct {
+	out, err := json.Marshal(struct {
 		ReferralID    uuid.UUID            `json:"referral_id"`
 		Client        referral.Client      `json:"client"`
 		From          referral.From        `json:"from"`
@@ -142,10 +151,9 @@ func redactForReceiving(e *HistoryEntry) error {
 	}{req.ReferralID, req.Client, req.From, req.To, req.ServiceDomain, req.Needs, req.Priority,
 		consentView(req.Consent, false), req.DueDate})
 	if err != nil {
-		return fmt.Errorf("redact %s revision %d: %w", e.Type, e.Revision, err)
+		return data, fmt.Errorf("redact %s revision %d: %w", typ, rev, err)
 	}
-	e.Data = data
-	return nil
+	return out, nil
 }
 
 // ETagRevision is the revision the view was folded to, the HTTP ETag.
