@@ -21,8 +21,9 @@ type FeedConfig struct {
 	// Heartbeat is the longest silence before a comment line keeps the
 	// connection (and proxies) alive (15s).
 	Heartbeat time.Duration
-	// Buffer bounds the events queued for one connection (256); a client
-	// that falls that far behind is closed with reason slow_consumer.
+	// Buffer bounds the events queued for one connection (zero: the
+	// service's default, 256); a client that falls that far behind is
+	// closed with reason slow_consumer.
 	Buffer int
 	// WriteTimeout bounds one write to a client (10s); a client that
 	// stops reading is closed.
@@ -32,9 +33,6 @@ type FeedConfig struct {
 func (c FeedConfig) withDefaults() FeedConfig {
 	if c.Heartbeat <= 0 {
 		c.Heartbeat = 15 * time.Second
-	}
-	if c.Buffer <= 0 {
-		c.Buffer = 256
 	}
 	if c.WriteTimeout <= 0 {
 		c.WriteTimeout = 10 * time.Second
