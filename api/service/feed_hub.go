@@ -276,13 +276,7 @@ func (h *feedHub) remove(sub *feedSub) {
 // feedAudience says how much of an event of category, in a stream placed
 // at pl, p may see: exactly what the API's reads of that record allow.
 func feedAudience(t *org.Tree, p Principal, category string, pl feed.Place) referralAudience {
-	inScope := func(id uuid.UUID) bool {
-		if p.Role == domain.RoleSystem {
-			return true
-		}
-		root := scopeRoot(t, p)
-		return root != uuid.Nil && id != uuid.Nil && t.Contains(root, id)
-	}
+	inScope := func(id uuid.UUID) bool { return inScopeOf(t, p, id) }
 	switch category {
 	case referral.Category:
 		if can(p, caseReaders...) && inScope(pl.Station) {
