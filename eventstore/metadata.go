@@ -2,7 +2,9 @@ package eventstore
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"casework/eventstore/jsonscan"
@@ -183,4 +185,81 @@ func plainInt(b []byte, i int) (n, end int, ok bool) {
 	}
 	n, err := strconv.Atoi(string(b[i:j]))
 	return n, j, err == nil
+}
+
+// EncodeMetadata encodes m exactly as json.Marshal does, byte for byte,
+// and fails where it fails. It writes the common case directly (a store
+// encodes metadata with every appended event): strings that need no
+// escaping and a UTC time within years 0 to 9999; anything else goes to
+// encoding/json.
+// Errors: encoding/json's (a time outside years 0 to 9999).
+func EncodeMetadata(m *Metadata) ([]byte, error) {
+	t := m.OccurredAt
+	if t.Location() != time.UTC || t.Year() < 0 || t.Year() > 9999 {
+		return json.Marshal(m)
+	}
+	n := 128 + len(m.Actor) + len(m.Role) + len(m.OrgUnit) + len(m.CorrelationID) + len(m.CausationID) + len(m.Reason)
+	for k, v := range m.Extra {
+		n += 6 + len(k) + len(v)
+	}
+	b := make([]byte, 0, n)
+	ok := true
+	str := func(key, v string, omitEmpty bool) {
+		if v == "" && omitEmpty {
+			return
+		}
+		b = append(b, key...)
+		b = append(b, '"')
+		b = append(b, v...)
+		b = append(b, '"')
+		ok = ok && verbatim(v)
+	}
+	str(`{"actor":`, m.Actor, false)
+	str(`,"role":`, m.Role, false)
+	str(`,"org_unit":`, m.OrgUnit, false)
+	str(`,"correlation_id":`, m.CorrelationID, true)
+	str(`,"causation_id":`, m.CausationID, true)
+	str(`,"reason":`, m.Reason, true)
+	b = append(b, `,"schema":`...)
+	b = strconv.AppendInt(b, int64(m.Schema), 10)
+	b = append(b, `,"occurred_at":"`...)
+	b = t.AppendFormat(b, time.RFC3339Nano)
+	b = append(b, '"')
+	if len(m.Extra) > 0 {
+		keys := make([]string, 0, len(m.Extra))
+		for k := range m.Extra {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		sep := `,"extra":{`
+		for _, k := range keys {
+			str(sep+`"`+k+`":`, m.Extra[k], false)
+			ok = ok && verbatim(k)
+			sep = ","
+		}
+		b = append(b, '}')
+	}
+	b = append(b, '}')
+	if !ok {
+		return json.Marshal(m)
+	}
+	return b, nil
+}
+
+// verbatim reports whether json.Marshal writes s as it is between its
+// quotes: valid UTF-8 without control characters, quotes, backslashes,
+// the HTML characters <, > and &, or U+2028 and U+2029.
+func verbatim(s string) bool {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&':
+			return false
+		case c == 0xE2 && i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xA8 || s[i+2] == 0xA9):
+			return false
+		case c >= utf8.RuneSelf:
+			ascii = false
+		}
+	}
+	return ascii || utf8.ValidString(s)
 }

@@ -82,3 +82,43 @@ func pickZone(rnd *rand.Rand) *time.Location {
 	}
 	return time.FixedZone("CST", 8*3600)
 }
+
+// EncodeMetadata must write exactly what json.Marshal writes, and fail
+// where it fails: every string that needs escaping, times in other zones
+// and out of range, extra maps empty, nil and of several keys.
+func TestEncodeMetadata_AgreesWithEncodingJSON(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(3, 5))
+	strs := []string{"", "u-1", "社工张伟", "a\"b", `back\slash`, "<x>", "a&b", "tab\there", "nul\x00", "\x7f",
+		"line\u2028sep", "para\u2029", "\xe2\x80", "bad\xff", "é", "\U0001F600", "\ufffd", "0190a7c2-0000-7000-8000-00000000a001"}
+	zones := []*time.Location{time.UTC, time.FixedZone("UTC", 0), time.FixedZone("CST", 8*3600), time.FixedZone("far", 25*3600), time.Local}
+	for i := range 5000 {
+		m := eventstore.Metadata{
+			Actor: pick(rnd, strs...), Role: pick(rnd, strs...), OrgUnit: pick(rnd, strs...),
+			CorrelationID: pick(rnd, strs...), CausationID: pick(rnd, strs...), Reason: pick(rnd, strs...),
+			Schema:     []int{0, 1, -1, 7, 1 << 40, -1 << 62}[rnd.IntN(6)],
+			OccurredAt: time.Date([]int{2026, 1, 0, -1, 9999, 10000}[rnd.IntN(6)], time.Month(1+rnd.IntN(12)), 1+rnd.IntN(28), rnd.IntN(24), rnd.IntN(60), rnd.IntN(60), []int{0, 1, 500_000_000, 123_456_789}[rnd.IntN(4)], zones[rnd.IntN(len(zones))]),
+		}
+		if i%7 == 0 {
+			m.OccurredAt = time.Time{}
+		}
+		switch rnd.IntN(4) {
+		case 0:
+			m.Extra = map[string]string{}
+		case 1:
+			m.Extra = map[string]string{pick(rnd, strs...): pick(rnd, strs...)}
+		case 2:
+			m.Extra = map[string]string{}
+			for range 1 + rnd.IntN(4) {
+				m.Extra[pick(rnd, strs...)] = pick(rnd, strs...)
+			}
+		}
+		got, gotErr := eventstore.EncodeMetadata(&m)
+		want, wantErr := json.Marshal(m)
+		if (gotErr != nil) != (wantErr != nil) {
+			t.Fatalf("%+v: error %v, encoding/json's %v", m, gotErr, wantErr)
+		}
+		if string(got) != string(want) {
+			t.Fatalf("%+v: encoded\n%s\nencoding/json wrote\n%s", m, got, want)
+		}
+	}
+}

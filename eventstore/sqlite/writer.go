@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime"
@@ -119,7 +118,7 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 			e.Metadata.OccurredAt = now
 		}
 		e.Metadata.OccurredAt = e.Metadata.OccurredAt.UTC()
-		m, err := json.Marshal(e.Metadata)
+		m, err := eventstore.EncodeMetadata(&e.Metadata)
 		if err != nil {
 			return eventstore.AppendResult{}, fmt.Errorf("append %s: encode metadata: %w", stream, err)
 		}
