@@ -30,7 +30,11 @@ type operation struct {
 	// params are the path item's parameters the operation does not
 	// override, then the operation's, in the order kin-openapi checks them.
 	params []*openapi3.Parameter
-	body   *openapi3.RequestBody
+	// plain[i] marks params[i] as one whose check cannot fail when it is
+	// given (a path parameter) or absent (an optional header), see
+	// plainParam.
+	plain []bool
+	body  *openapi3.RequestBody
 }
 
 // operation returns the document's operation for an echo route, or nil
@@ -54,6 +58,9 @@ func (sp *spec) operation(method, echoPath string) *operation {
 	}
 	for _, ref := range op.Parameters {
 		o.params = append(o.params, ref.Value)
+	}
+	for _, p := range o.params {
+		o.plain = append(o.plain, plainParam(p))
 	}
 	if op.RequestBody != nil {
 		o.body = op.RequestBody.Value
@@ -83,7 +90,10 @@ func (s *Server) validate(op *operation, next echo.HandlerFunc) echo.HandlerFunc
 		}
 		var value any
 		if len(bytes.TrimSpace(body)) > 0 {
-			mt, _, _ := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType))
+			mt := req.Header.Get(echo.HeaderContentType)
+			if mt != echo.MIMEApplicationJSON {
+				mt, _, _ = mime.ParseMediaType(mt)
+			}
 			if mt != echo.MIMEApplicationJSON && !strings.HasSuffix(mt, "+json") {
 				return newProblem(c, pkUnsupported, "send the body as application/json")
 			}
@@ -163,7 +173,10 @@ func (o *operation) check(c echo.Context, body []byte, value any) error {
 	}
 	in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: o.route, Options: validateOptions}
 	var me openapi3.MultiError
-	for _, p := range o.params {
+	for i, p := range o.params {
+		if o.plain[i] && passes(p, params, req.Header) {
+			continue
+		}
 		if err := openapi3filter.ValidateParameter(req.Context(), in, p); err != nil {
 			me = append(me, err)
 		}
@@ -177,6 +190,40 @@ func (o *operation) check(c echo.Context, body []byte, value any) error {
 		return me
 	}
 	return nil
+}
+
+// plainParam reports whether openapi3filter.ValidateParameter passes p
+// without looking when passes(p) holds: an optional header with a string
+// schema, when it is absent; or a path parameter whose schema is "a
+// string" alone (no pattern, length, enum or a format kin-openapi knows),
+// when it is given. Either in the simple style, without composition or a
+// default. TestPlainParams_PassTheLibrary holds this to the library.
+func plainParam(p *openapi3.Parameter) bool {
+	if p.Content != nil || p.Schema == nil || p.Schema.Value == nil || (p.Style != "" && p.Style != openapi3.SerializationSimple) {
+		return false
+	}
+	sc := p.Schema.Value
+	if !sc.Type.Is(openapi3.TypeString) || sc.Not != nil || len(sc.AllOf)+len(sc.AnyOf)+len(sc.OneOf) > 0 || sc.Default != nil {
+		return false
+	}
+	switch p.In {
+	case openapi3.ParameterInHeader:
+		return !p.Required
+	case openapi3.ParameterInPath:
+		_, known := openapi3.SchemaStringFormats[sc.Format]
+		return sc.Pattern == "" && sc.MinLength == 0 && sc.MaxLength == nil && len(sc.Enum) == 0 && !known
+	}
+	return false
+}
+
+// passes reports whether the plain parameter p needs no check in this
+// request: a path parameter given, or an optional header absent.
+func passes(p *openapi3.Parameter, path map[string]string, h http.Header) bool {
+	if p.In == openapi3.ParameterInPath {
+		return path[p.Name] != ""
+	}
+	_, given := h[http.CanonicalHeaderKey(p.Name)]
+	return !given
 }
 
 // checkBody is openapi3filter.ValidateRequestBody on an already decoded

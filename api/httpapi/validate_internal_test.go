@@ -77,36 +77,42 @@ func TestValidate_AnswersAsValidateRequest(t *testing.T) {
 	good := `{"method":"casework","kind":"home_visit","occurred_on":"2026-01-05","duration_minutes":30}`
 	cases := []struct {
 		name, method, target, ctype, body string
+		ifMatch                           bool
+		key                               string
 	}{
-		{"good", "POST", svc, "application/json", good},
-		{"good with charset", "POST", svc, "application/json; charset=utf-8", good},
-		{"problem+json", "POST", svc, "application/problem+json", good},
-		{"merge-patch+json", "POST", svc, "application/merge-patch+json", good},
-		{"wrong type", "POST", svc, "application/json", `{"method":"casework","kind":"home_visit","occurred_on":"2026-01-05","duration_minutes":"30"}`},
-		{"unknown field", "POST", svc, "application/json", `{"method":"casework","kind":"x","occurred_on":"2026-01-05","duration_minutes":3,"colour":"red"}`},
-		{"missing fields", "POST", svc, "application/json", `{"method":"casework"}`},
-		{"too long", "POST", svc, "application/json", `{"method":"casework","kind":"x","occurred_on":"2026-01-05","duration_minutes":3,"notes":"` + strings.Repeat("x", 4001) + `"}`},
-		{"array", "POST", svc, "application/json", `[1,2]`},
-		{"null", "POST", svc, "application/json", `null`},
-		{"empty object", "POST", svc, "application/json", `{}`},
-		{"empty", "POST", svc, "application/json", ``},
-		{"whitespace", "POST", svc, "application/json", "  \n"},
-		{"vertical tab", "POST", svc, "application/json", "\v"},
-		{"value then vertical tab", "POST", svc, "application/json", "{}\v"},
-		{"two values", "POST", svc, "application/json", `{} {}`},
-		{"trailing junk", "POST", svc, "application/json", `{}x`},
-		{"truncated", "POST", svc, "application/json", `{"method":`},
-		{"duplicate names", "POST", svc, "application/json", `{"method":"a","method":"b","kind":"x","occurred_on":"2026-01-05","duration_minutes":3}`},
-		{"big number", "POST", svc, "application/json", `{"method":"casework","kind":"x","occurred_on":"2026-01-05","duration_minutes":1e400}`},
-		{"bad path id", "POST", "/api/v1/cases/nope/services", "application/json", good},
-		{"bad path id and body", "POST", "/api/v1/cases/nope/services", "application/json", `{}`},
-		{"open case nested", "POST", "/api/v1/cases", "application/json", `{"client":{"name":1},"household":{"size":"two"}}`},
-		{"query ok", "GET", "/api/v1/cases/" + id + "?revision=3", "", ""},
-		{"query bad", "GET", "/api/v1/cases/" + id + "?revision=abc", "", ""},
-		{"query negative", "GET", "/api/v1/cases/" + id + "/history?from=-1&limit=5000", "", ""},
-		{"get with body", "GET", "/api/v1/cases/" + id, "application/json", `{"a":1}`},
-		{"login", "POST", "/api/v1/auth/token", "application/json", `{"username":"a","password":"b"}`},
-		{"login unknown field", "POST", "/api/v1/auth/token", "application/json", `{"username":"a","password":"b","x":1}`},
+		{"good", "POST", svc, "application/json", good, true, ""},
+		{"good without If-Match", "POST", svc, "application/json", good, false, ""},
+		{"idempotency key", "POST", svc, "application/json", good, false, "k-1"},
+		{"empty idempotency key", "POST", svc, "application/json", good, false, " "},
+		{"long idempotency key", "POST", svc, "application/json", good, true, strings.Repeat("k", 201)},
+		{"good with charset", "POST", svc, "application/json; charset=utf-8", good, true, ""},
+		{"problem+json", "POST", svc, "application/problem+json", good, true, ""},
+		{"merge-patch+json", "POST", svc, "application/merge-patch+json", good, true, ""},
+		{"wrong type", "POST", svc, "application/json", `{"method":"casework","kind":"home_visit","occurred_on":"2026-01-05","duration_minutes":"30"}`, true, ""},
+		{"unknown field", "POST", svc, "application/json", `{"method":"casework","kind":"x","occurred_on":"2026-01-05","duration_minutes":3,"colour":"red"}`, true, ""},
+		{"missing fields", "POST", svc, "application/json", `{"method":"casework"}`, true, ""},
+		{"too long", "POST", svc, "application/json", `{"method":"casework","kind":"x","occurred_on":"2026-01-05","duration_minutes":3,"notes":"` + strings.Repeat("x", 4001) + `"}`, true, ""},
+		{"array", "POST", svc, "application/json", `[1,2]`, true, ""},
+		{"null", "POST", svc, "application/json", `null`, true, ""},
+		{"empty object", "POST", svc, "application/json", `{}`, true, ""},
+		{"empty", "POST", svc, "application/json", ``, true, ""},
+		{"whitespace", "POST", svc, "application/json", "  \n", true, ""},
+		{"vertical tab", "POST", svc, "application/json", "\v", true, ""},
+		{"value then vertical tab", "POST", svc, "application/json", "{}\v", true, ""},
+		{"two values", "POST", svc, "application/json", `{} {}`, true, ""},
+		{"trailing junk", "POST", svc, "application/json", `{}x`, true, ""},
+		{"truncated", "POST", svc, "application/json", `{"method":`, true, ""},
+		{"duplicate names", "POST", svc, "application/json", `{"method":"a","method":"b","kind":"x","occurred_on":"2026-01-05","duration_minutes":3}`, true, ""},
+		{"big number", "POST", svc, "application/json", `{"method":"casework","kind":"x","occurred_on":"2026-01-05","duration_minutes":1e400}`, true, ""},
+		{"bad path id", "POST", "/api/v1/cases/nope/services", "application/json", good, true, ""},
+		{"bad path id and body", "POST", "/api/v1/cases/nope/services", "application/json", `{}`, true, ""},
+		{"open case nested", "POST", "/api/v1/cases", "application/json", `{"client":{"name":1},"household":{"size":"two"}}`, true, ""},
+		{"query ok", "GET", "/api/v1/cases/" + id + "?revision=3", "", "", true, ""},
+		{"query bad", "GET", "/api/v1/cases/" + id + "?revision=abc", "", "", true, ""},
+		{"query negative", "GET", "/api/v1/cases/" + id + "/history?from=-1&limit=5000", "", "", true, ""},
+		{"get with body", "GET", "/api/v1/cases/" + id, "application/json", `{"a":1}`, true, ""},
+		{"login", "POST", "/api/v1/auth/token", "application/json", `{"username":"a","password":"b"}`, true, ""},
+		{"login unknown field", "POST", "/api/v1/auth/token", "application/json", `{"username":"a","password":"b","x":1}`, true, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -115,7 +121,12 @@ func TestValidate_AnswersAsValidateRequest(t *testing.T) {
 				if tc.ctype != "" {
 					req.Header.Set("Content-Type", tc.ctype)
 				}
-				req.Header.Set("If-Match", `"3"`)
+				if tc.ifMatch {
+					req.Header.Set("If-Match", `"3"`)
+				}
+				if tc.key != "" {
+					req.Header.Set("Idempotency-Key", tc.key)
+				}
 				w := httptest.NewRecorder()
 				e.ServeHTTP(w, req)
 				return w.Code, w.Body.String()
@@ -126,5 +137,46 @@ func TestValidate_AnswersAsValidateRequest(t *testing.T) {
 				t.Fatalf("got %d %s\nwant %d %s", gs, gb, ws, wb)
 			}
 		})
+	}
+}
+
+// A parameter validate skips as plain must be one the library passes:
+// every path parameter given any value, every optional header absent.
+func TestPlainParams_PassTheLibrary(t *testing.T) {
+	sp, err := loadSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Server{spec: sp}
+	values := []string{"0193c0de-0000-7000-8000-000000000001", "x", "%zz", "a b", "-1", "null", strings.Repeat("9", 300)}
+	skipped := 0
+	for _, r := range s.routes() {
+		op := sp.operation(r.method, r.path)
+		if op == nil {
+			continue
+		}
+		for i, p := range op.params {
+			if !op.plain[i] {
+				continue
+			}
+			skipped++
+			for _, v := range values {
+				req := httptest.NewRequest(r.method, "/", nil)
+				path := map[string]string{}
+				if p.In == "path" {
+					path[p.Name] = v
+				}
+				if !passes(p, path, req.Header) {
+					t.Fatalf("%s %s %s=%q: not skipped", r.method, r.path, p.Name, v)
+				}
+				in := &openapi3filter.RequestValidationInput{Request: req, PathParams: path, Route: op.route, Options: validateOptions}
+				if err := openapi3filter.ValidateParameter(req.Context(), in, p); err != nil {
+					t.Errorf("%s %s: %s %s=%q skipped, but the library says %v", r.method, r.path, p.In, p.Name, v, err)
+				}
+			}
+		}
+	}
+	if skipped < 100 {
+		t.Fatalf("only %d parameters are plain", skipped)
 	}
 }
