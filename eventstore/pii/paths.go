@@ -210,11 +210,14 @@ func (sc *scanner) object(t *pathTree, path string, f visitFunc, out *[]byte, st
 		if err != nil || len(keyRaw) < 2 || keyRaw[0] != '"' {
 			return false, fmt.Errorf("pii: %s: %w", orRoot(path), errSyntax)
 		}
-		var key string
-		if bytes.IndexByte(keyRaw, '\\') < 0 {
-			key = string(keyRaw[1 : len(keyRaw)-1])
-		} else if err := json.Unmarshal(keyRaw, &key); err != nil {
-			return false, fmt.Errorf("pii: %s: %w", orRoot(path), err)
+		// The member's name; a string only for a member on a path.
+		name := keyRaw[1 : len(keyRaw)-1]
+		if bytes.IndexByte(keyRaw, '\\') >= 0 {
+			var key string
+			if err := json.Unmarshal(keyRaw, &key); err != nil {
+				return false, fmt.Errorf("pii: %s: %w", orRoot(path), err)
+			}
+			name = []byte(key)
 		}
 		sc.skipSpace()
 		if sc.pos >= len(sc.in) || sc.in[sc.pos] != ':' {
@@ -222,16 +225,16 @@ func (sc *scanner) object(t *pathTree, path string, f visitFunc, out *[]byte, st
 		}
 		sc.pos++
 		sc.skipSpace()
-		child, p := t.fields[key], ""
+		child, p := t.fields[string(name)], ""
 		switch {
 		case t.elements != nil: // a map: every value, under its own key
 			child, p = t.elements, path+"{}"
 		case child == nil:
 			child = noPaths
 		case path == "":
-			p = key
+			p = string(name)
 		default:
-			p = path + "." + key
+			p = path + "." + string(name)
 		}
 		memberStart := len(*out)
 		if written {
