@@ -212,6 +212,7 @@ func (r *repo[S, PS]) execute(ctx context.Context, p Principal, opts Options, c 
 		}
 		return true, nil
 	}
+	actor := p.Actor()
 	for attempt := 0; ; attempt++ {
 		exists := e.version > 0
 		state := PS(&e.state)
@@ -236,7 +237,7 @@ func (r *repo[S, PS]) execute(ctx context.Context, p Principal, opts Options, c 
 			continue
 		}
 		now := r.svc.now()
-		payloads, err := c.decide(state, domain.Cmd{Actor: p.Actor(), Now: now})
+		payloads, err := c.decide(state, domain.Cmd{Actor: actor, Now: now})
 		if err != nil {
 			if again, err := refuse(err); !again {
 				return Result{}, err
@@ -246,7 +247,7 @@ func (r *repo[S, PS]) execute(ctx context.Context, p Principal, opts Options, c 
 		if len(payloads) == 0 {
 			return Result{ID: c.id, Stream: stream, Revision: e.version - 1}, nil
 		}
-		evs, plain, err := r.svc.encode(p, opts, now, payloads)
+		evs, plain, err := r.svc.encode(p, actor, opts, now, payloads)
 		if err != nil {
 			return Result{}, err
 		}
@@ -282,7 +283,7 @@ func (r *repo[S, PS]) execute(ctx context.Context, p Principal, opts Options, c 
 		if err != nil {
 			return Result{}, fmt.Errorf("append %s: %w", stream, err)
 		}
-		r.fold(e, p, evs, payloads, plain, res)
+		r.fold(e, actor, evs, payloads, plain, res)
 		if subject != uuid.Nil {
 			e.subject = subject
 		}
@@ -295,7 +296,7 @@ func (r *repo[S, PS]) execute(ctx context.Context, p Principal, opts Options, c 
 // gives them, the store's recording time), so that the next command needs
 // no read. When the store gave no single recording time, the entry is read
 // anew next time instead.
-func (r *repo[S, PS]) fold(e *entry[S], p Principal, evs []eventstore.EventData, payloads []domain.Payload, plain [][]byte, res eventstore.AppendResult) {
+func (r *repo[S, PS]) fold(e *entry[S], actor domain.Actor, evs []eventstore.EventData, payloads []domain.Payload, plain [][]byte, res eventstore.AppendResult) {
 	if res.RecordedAt.IsZero() || res.FirstRevision != e.version {
 		e.loaded = false
 		return
@@ -309,15 +310,16 @@ func (r *repo[S, PS]) fold(e *entry[S], p Principal, evs []eventstore.EventData,
 				return
 			}
 		}
-		PS(&e.state).Apply(domain.Event{Revision: res.FirstRevision + uint64(i), Actor: p.Actor(),
+		PS(&e.state).Apply(domain.Event{Revision: res.FirstRevision + uint64(i), Actor: actor,
 			OccurredAt: evs[i].Metadata.OccurredAt, RecordedAt: res.RecordedAt, Payload: pl})
 		e.version = res.FirstRevision + uint64(i) + 1
 	}
 }
 
-// encode turns payloads into events with the principal's metadata. plain
-// keeps each event's JSON, which sealing replaces in the events.
-func (s *Service) encode(p Principal, opts Options, now time.Time, payloads []domain.Payload) (_ []eventstore.EventData, plain [][]byte, _ error) {
+// encode turns payloads into events with the metadata of p, whose Actor()
+// is actor. plain keeps each event's JSON, which sealing replaces in the
+// events.
+func (s *Service) encode(p Principal, actor domain.Actor, opts Options, now time.Time, payloads []domain.Payload) (_ []eventstore.EventData, plain [][]byte, _ error) {
 	occurred := opts.OccurredAt
 	if occurred.IsZero() {
 		occurred = now
@@ -331,7 +333,7 @@ func (s *Service) encode(p Principal, opts Options, now time.Time, payloads []do
 		}
 		plain[i] = data
 		md := eventstore.Metadata{
-			Actor: p.AccountID.String(), Role: string(p.Role), OrgUnit: p.OrgUnit.String(),
+			Actor: actor.ID, Role: string(actor.Role), OrgUnit: actor.OrgUnit,
 			CorrelationID: opts.CorrelationID, CausationID: opts.CausationID, Reason: opts.Reason,
 			Schema: schema, OccurredAt: occurred.UTC(),
 		}

@@ -80,7 +80,8 @@ func (s *Service) recordLogin(ctx context.Context, a *account.State, decide func
 			return err
 		}
 		now := s.now()
-		payloads, err := decide(&st, domain.Cmd{Actor: p.Actor(), Now: now})
+		actor := p.Actor()
+		payloads, err := decide(&st, domain.Cmd{Actor: actor, Now: now})
 		if err != nil {
 			var re *domain.Error
 			if errors.As(err, &re) && re.Rule == "account.login.locked" {
@@ -91,7 +92,7 @@ func (s *Service) recordLogin(ctx context.Context, a *account.State, decide func
 		if len(payloads) == 0 {
 			return nil
 		}
-		evs, _, err := s.encode(p, Options{}, now, payloads)
+		evs, _, err := s.encode(p, actor, Options{}, now, payloads)
 		if err != nil {
 			return err
 		}

@@ -145,7 +145,8 @@ func mayReadSensitive(p Principal) bool {
 // logged under the stream's own id.
 func (s *Service) recordRead(ctx context.Context, p Principal, subject uuid.UUID, stream string, fields []string) error {
 	in := privacy.ReadInput{Stream: stream, Fields: fields}
-	pl, err := privacy.RecordRead(domain.Cmd{Actor: p.Actor(), Now: s.now()}, in)
+	actor := p.Actor()
+	pl, err := privacy.RecordRead(domain.Cmd{Actor: actor, Now: s.now()}, in)
 	if err != nil {
 		return err
 	}
@@ -156,7 +157,7 @@ func (s *Service) recordRead(ctx context.Context, p Principal, subject uuid.UUID
 		}
 		subject = id
 	}
-	evs, _, err := s.encode(p, Options{}, s.now(), []domain.Payload{pl})
+	evs, _, err := s.encode(p, actor, Options{}, s.now(), []domain.Payload{pl})
 	if err != nil {
 		return err
 	}
