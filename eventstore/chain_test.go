@@ -99,7 +99,9 @@ func TestValidateStreamName(t *testing.T) {
 		t.Fatalf("%s: %v", good, err)
 	}
 	for _, bad := range []string{"", "case", "-" + uuid.Nil.String(), "Case-" + uuid.Nil.String(),
-		"case-" + uuid.Nil.String() + "x", "case-" + "0190A7C2-5E4B-7C3D-8A1B-2C3D4E5F6A7B", "1case-" + uuid.Nil.String(),
+		"case-" + uuid.Nil.String() + "x", "case-" + "0190A7C2-5E4B-7C3D-8A1B-2C3D4E5F6A7B", "case-0190a7c2-5e4b-7c3d-8a1b-2c3d4e5f6a7B",
+		"case-0190a7c25e4b7c3d8a1b2c3d4e5f6a7b", "case-{0190a7c2-5e4b-7c3d-8a1b-2c3d4e5f6a7b}", "case-urn:uuid:0190a7c2-5e4b-7c3d-8a1b-2c3d4e5f6a7b",
+		"1case-" + uuid.Nil.String(),
 		"案件-" + uuid.Nil.String(), "case_with_a_very_long_category_name_x-" + uuid.Nil.String()} {
 		err := eventstore.ValidateStreamName(bad)
 		var ie *eventstore.InputError

@@ -68,8 +68,9 @@ func ValidateStreamName(stream string) error {
 			return bad("category must be lowercase letters, digits or '_', starting with a letter")
 		}
 	}
-	id, err := uuid.Parse(rest)
-	if err != nil || len(rest) != 36 || id.String() != rest {
+	// 36 characters that parse are the dashed form; canonical, it has no
+	// upper-case digits.
+	if _, err := uuid.Parse(rest); err != nil || len(rest) != 36 || strings.ContainsAny(rest, "ABCDEF") {
 		return bad("id after the category must be a canonical lowercase UUID")
 	}
 	return nil
