@@ -59,7 +59,17 @@ func (d Date) String() string {
 	if d.IsZero() {
 		return ""
 	}
-	return fmt.Sprintf("%04d-%02d-%02d", d.y, int(d.m), d.d)
+	return string(d.appendTo(make([]byte, 0, 10)))
+}
+
+// appendTo appends d as String writes it: "%04d-%02d-%02d".
+func (d Date) appendTo(b []byte) []byte {
+	if d.y < 0 || d.y > 9999 {
+		return fmt.Appendf(b, "%04d-%02d-%02d", d.y, int(d.m), d.d)
+	}
+	y, m := d.y, int(d.m)
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+m/10), byte('0'+m%10), '-', byte('0'+d.d/10), byte('0'+d.d%10))
 }
 
 // IsZero reports whether d is the zero value.
@@ -119,7 +129,12 @@ func DaysBetween(a, b Date) int {
 }
 
 // MarshalText encodes d as "2006-01-02" ("" when zero).
-func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+func (d Date) MarshalText() ([]byte, error) {
+	if d.IsZero() {
+		return []byte{}, nil
+	}
+	return d.appendTo(make([]byte, 0, 10)), nil
+}
 
 // UnmarshalText parses text with ParseDate; "" gives the zero value.
 func (d *Date) UnmarshalText(text []byte) error {

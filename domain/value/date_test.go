@@ -2,6 +2,7 @@ package value_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
@@ -152,4 +153,26 @@ func TestDate_AddDaysMatchesDaysBetween(t *testing.T) {
 			t.Fatalf("%v does not parse back: %v", a, err)
 		}
 	})
+}
+
+// String and MarshalText write "%04d-%02d-%02d" for every year, also
+// those that do not fit four digits.
+func TestDate_StringAsPrintf(t *testing.T) {
+	for _, y := range []int{-10000, -999, -1, 0, 1, 9, 99, 999, 1000, 1999, 2026, 9999, 10000, 123456} {
+		for m := time.January; m <= time.December; m++ {
+			for _, day := range []int{1, 9, 10, 28} {
+				d := value.NewDate(y, m, day)
+				want := fmt.Sprintf("%04d-%02d-%02d", y, int(m), day)
+				if got := d.String(); got != want {
+					t.Fatalf("String() = %q, want %q", got, want)
+				}
+				if b, err := d.MarshalText(); err != nil || string(b) != want {
+					t.Fatalf("MarshalText() = %q, %v, want %q", b, err, want)
+				}
+			}
+		}
+	}
+	if b, err := (value.Date{}).MarshalText(); err != nil || b == nil || len(b) != 0 {
+		t.Fatalf("zero date: %q, %v", b, err)
+	}
 }
