@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"hash"
 	"sort"
+	"sync"
 	"time"
 )
 
@@ -56,7 +57,10 @@ func Canonical(stream string, revision uint64, id [16]byte, typ string, data []b
 	for k, v := range m.Extra {
 		n += 8 + len(k) + len(v)
 	}
-	b := make([]byte, 0, n)
+	return appendCanonical(make([]byte, 0, n), stream, revision, id, typ, data, m)
+}
+
+func appendCanonical(b []byte, stream string, revision uint64, id [16]byte, typ string, data []byte, m *Metadata) []byte {
 	b = appendStr(b, canonicalTag)
 	b = appendStr(b, stream)
 	b = binary.BigEndian.AppendUint64(b, revision)
@@ -114,9 +118,21 @@ func (h ChainHash) NextHash(prev []byte, stream string, revision uint64, id [16]
 	} else {
 		d.Write(prev)
 	}
-	d.Write(Canonical(stream, revision, id, typ, data, m))
+	buf := canonicalBufs.Get().(*[]byte)
+	*buf = appendCanonical((*buf)[:0], stream, revision, id, typ, data, m)
+	d.Write(*buf)
+	if cap(*buf) <= maxPooledCanonical {
+		canonicalBufs.Put(buf)
+	}
 	return d.Sum(nil)
 }
+
+// canonicalBufs holds buffers for NextHash's canonical bytes, so that
+// hashing an event allocates only its hash; those grown past
+// maxPooledCanonical by a large event are left to the collector.
+var canonicalBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+const maxPooledCanonical = 64 << 10
 
 // ChainVerifier checks the events of one stream in revision order.
 type ChainVerifier struct {
