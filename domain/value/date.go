@@ -31,12 +31,39 @@ func NewDate(y int, m time.Month, d int) Date {
 // with rule value.date.format for anything else, including a non-existent
 // day such as 2025-02-29.
 func ParseDate(s string) (Date, error) {
+	if d, ok := plainDate(s); ok {
+		return d, nil
+	}
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
 		return Date{}, domain.Invalid("value.date.format", "",
 			fmt.Sprintf("%q is not a real date written as 2006-01-02", s))
 	}
 	return Date{t.Year(), t.Month(), t.Day()}, nil
+}
+
+// plainDate reads s when it is "YYYY-MM-DD" in digits naming a real day,
+// as time.Parse would; anything else is for time.Parse to judge.
+func plainDate(s string) (Date, bool) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return Date{}, false
+	}
+	n := 0
+	for i := 0; i < 10; i++ {
+		if i == 4 || i == 7 {
+			continue
+		}
+		c := s[i]
+		if c < '0' || c > '9' {
+			return Date{}, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	y, m, d := n/10000, time.Month(n/100%100), n%100
+	if m < time.January || m > time.December || d < 1 || d > daysIn(y, int(m)) {
+		return Date{}, false
+	}
+	return Date{y, m, d}, true
 }
 
 // MustParseDate is ParseDate for constants; it panics on an invalid date.

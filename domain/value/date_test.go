@@ -176,3 +176,38 @@ func TestDate_StringAsPrintf(t *testing.T) {
 		t.Fatalf("zero date: %q, %v", b, err)
 	}
 }
+
+// ParseDate reads exactly what time.Parse reads as 2006-01-02, to the
+// same day: real and unreal days in every month of leap and common
+// years, and strings a character away from a date.
+func TestParseDate_AgreesWithTimeParse(t *testing.T) {
+	check := func(s string) {
+		t.Helper()
+		got, err := value.ParseDate(s)
+		want, wantErr := time.Parse(time.DateOnly, s)
+		if (err != nil) != (wantErr != nil) {
+			t.Fatalf("%q: error %v, time.Parse's %v", s, err, wantErr)
+		}
+		if err == nil && (got.Year() != want.Year() || got.Month() != want.Month() || got.Day() != want.Day()) {
+			t.Fatalf("%q: %v, time.Parse gives %v", s, got, want)
+		}
+	}
+	for _, y := range []int{0, 4, 100, 1900, 2000, 2024, 2025, 2100, 9999} {
+		for m := 0; m <= 13; m++ {
+			for d := 0; d <= 32; d++ {
+				check(fmt.Sprintf("%04d-%02d-%02d", y, m, d))
+			}
+		}
+	}
+	rapid.Check(t, func(rt *rapid.T) {
+		s := []byte(fmt.Sprintf("%04d-%02d-%02d", rapid.IntRange(0, 9999).Draw(rt, "y"), rapid.IntRange(1, 12).Draw(rt, "m"), rapid.IntRange(1, 31).Draw(rt, "d")))
+		if rapid.Bool().Draw(rt, "mutate") {
+			i := rapid.IntRange(0, len(s)-1).Draw(rt, "at")
+			s[i] = rapid.SampledFrom([]byte("0123456789-+ x\xff")).Draw(rt, "to")
+		}
+		if rapid.Bool().Draw(rt, "cut") {
+			s = s[:rapid.IntRange(0, len(s)).Draw(rt, "len")]
+		}
+		check(string(s))
+	})
+}
