@@ -9,8 +9,6 @@ import (
 	"casework/api/service"
 )
 
-const principalKey = "casework.principal"
-
 func (s *Server) authRoutes() []route {
 	return []route{
 		{method: http.MethodPost, path: "/api/v1/auth/token", h: s.login, public: true},
@@ -32,14 +30,22 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		c.Set(principalKey, p)
-		return next(c)
+		rc, ok := c.(*request)
+		if !ok {
+			rc = &request{Context: c}
+		}
+		rc.principal = p
+		return next(rc)
 	}
 }
 
+// principal returns the caller authenticate found (the zero Principal on
+// a public route).
 func principal(c echo.Context) service.Principal {
-	p, _ := c.Get(principalKey).(service.Principal)
-	return p
+	if r, ok := c.(*request); ok {
+		return r.principal
+	}
+	return service.Principal{}
 }
 
 type loginRequest struct {

@@ -44,7 +44,7 @@ func options(c echo.Context) (service.Options, error) {
 			return opts, newProblem(c, pkValidation, "Idempotency-Key must be 1–200 printable ASCII characters",
 				ProblemField{Field: "Idempotency-Key", Rule: "idempotency_key.format", Message: "1–200 printable ASCII characters"})
 		}
-		body, _ := c.Get(bodyKey).([]byte)
+		body := bodyOf(c)
 		h := sha256.New()
 		h.Write([]byte(req.Method + " " + req.URL.Path + "\n"))
 		h.Write(body)

@@ -18,10 +18,26 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/labstack/echo/v4"
 
+	"casework/api/service"
 	"casework/domain"
 )
 
-const bodyKey = "casework.body"
+// request is the echo context of a request to a route of the API, with
+// what the middleware learned for the handler: the body validate read and
+// the principal authenticate found.
+type request struct {
+	echo.Context
+	body      []byte
+	principal service.Principal
+}
+
+// bodyOf returns the request body validate read (nil outside a route).
+func bodyOf(c echo.Context) []byte {
+	if r, ok := c.(*request); ok {
+		return r.body
+	}
+	return nil
+}
 
 // operation is what validating one route's requests needs from the OpenAPI
 // document, looked up once when the route is added rather than per request.
@@ -106,15 +122,15 @@ func (s *Server) validate(op *operation, next echo.HandlerFunc) echo.HandlerFunc
 					ProblemField{Field: "", Rule: "body.json", Message: "the body is not valid JSON"})
 			}
 		}
-		c.Set(bodyKey, body)
+		rc := &request{Context: c, body: body}
 		if op == nil {
-			return next(c)
+			return next(rc)
 		}
 		if err := op.check(c, body, value); err != nil {
 			return s.validationProblem(c, err)
 		}
 		req.Body = io.NopCloser(bytes.NewReader(body))
-		return next(c)
+		return next(rc)
 	}
 }
 
@@ -336,7 +352,7 @@ var propertyRe = regexp.MustCompile(`^property "([^"]+)"`)
 
 // bind decodes the validated body into v, refusing unknown fields.
 func bind(c echo.Context, v any) error {
-	body, _ := c.Get(bodyKey).([]byte)
+	body := bodyOf(c)
 	if len(bytes.TrimSpace(body)) == 0 {
 		body = []byte("{}")
 	}
