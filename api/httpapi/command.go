@@ -99,7 +99,25 @@ func runCommand[I any](c echo.Context, in *I, location string, run func(p servic
 		h.Set(echo.HeaderLocation, strings.ReplaceAll(location, "{id}", res.ID.String()))
 		status = http.StatusCreated
 	}
-	return writeJSON(c, status, commandResponse{ID: res.ID, Revision: res.Revision, Position: res.Position, Events: res.Events})
+	h.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	c.Response().WriteHeader(status)
+	body := commandResponse{ID: res.ID, Revision: res.Revision, Position: res.Position, Events: res.Events}.appendJSON(make([]byte, 0, 128))
+	_, err = c.Response().Write(body)
+	return err
+}
+
+// appendJSON appends r as writeJSON encodes it (newline included),
+// written directly: every command answers with it.
+func (r commandResponse) appendJSON(b []byte) []byte {
+	b = append(b, `{"id":"`...)
+	b = append(b, r.ID.String()...)
+	b = append(b, `","revision":`...)
+	b = strconv.AppendUint(b, r.Revision, 10)
+	b = append(b, `,"position":`...)
+	b = strconv.AppendUint(b, r.Position, 10)
+	b = append(b, `,"events":`...)
+	b = strconv.AppendInt(b, int64(r.Events), 10)
+	return append(b, "}\n"...)
 }
 
 // idCmd adapts a service command on the record named by :id to a
