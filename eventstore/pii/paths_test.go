@@ -90,3 +90,30 @@ func TestRewrite_MalformedJSONOnAPath_IsAnError(t *testing.T) {
 		t.Fatal("want an error for truncated JSON")
 	}
 }
+
+// A member name written with escapes is the same member: a sensitive value
+// under it is found, and a malformed escape is an error, not a miss.
+func TestRewrite_EscapedMemberNames(t *testing.T) {
+	in := []byte(`{"cl\u0069ent":{"n\u0061me":"王芳","gender":"female"},"notes":{"\u0061":"x"},"m\u0065mbers":[{"name":"李四"}]}`)
+	out, err := Redact(in, docPaths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := decode(t, out)
+	if c := got["client"].(map[string]any); c["name"] != RedactedMarker || c["gender"] != "female" {
+		t.Errorf("client = %v", c)
+	}
+	if n := got["notes"].(map[string]any); n["a"] != RedactedMarker {
+		t.Errorf("notes = %v", n)
+	}
+	if m := got["members"].([]any); m[0].(map[string]any)["name"] != RedactedMarker {
+		t.Errorf("members = %v", m)
+	}
+	paths, err := Present(in, docPaths)
+	if err != nil || len(paths) != 3 {
+		t.Errorf("Present = %v, %v; want client.name, members[].name and notes{}", paths, err)
+	}
+	if _, err := Strip([]byte(`{"cl\qient":{"name":"王芳"}}`), docPaths); err == nil {
+		t.Error("want an error for a malformed escape in a member name")
+	}
+}
