@@ -128,7 +128,7 @@ func (h ChainHash) NextHash(prev []byte, stream string, revision uint64, id [16]
 }
 
 // canonicalBufs holds buffers for NextHash's canonical bytes, so that
-// hashing an event allocates only its hash; those grown past
+// hashing an event allocates no copy of the event; those grown past
 // maxPooledCanonical by a large event are left to the collector.
 var canonicalBufs = sync.Pool{New: func() any { return new([]byte) }}
 

@@ -1,6 +1,8 @@
 package eventstore_test
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"flag"
@@ -125,6 +127,21 @@ func TestExpectedRevision_Matches(t *testing.T) {
 	for _, c := range cases {
 		if got := c.e.Matches(c.actual); got != c.want {
 			t.Errorf("%s.Matches(%d) = %v", c.e, c.actual, got)
+		}
+	}
+}
+
+// NextHash is H(prev ‖ Canonical(...)) on every call, also when it reuses
+// the buffer a larger event left behind.
+func TestNextHash_IsTheHashOfPrevAndCanonical(t *testing.T) {
+	stream, id, m, data := goldenEvent()
+	prev := sha256.Sum256([]byte("prev"))
+	for i, d := range [][]byte{bytes.Repeat(data, 40), data, []byte(`{}`), data} {
+		h := sha256.New()
+		h.Write(prev[:])
+		h.Write(eventstore.Canonical(stream, uint64(i), id, "ServiceDelivered", d, &m))
+		if got := eventstore.SHA256.NextHash(prev[:], stream, uint64(i), id, "ServiceDelivered", d, &m); !bytes.Equal(got, h.Sum(nil)) {
+			t.Fatalf("event %d: NextHash %x, want %x", i, got, h.Sum(nil))
 		}
 	}
 }
