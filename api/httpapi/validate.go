@@ -211,9 +211,10 @@ func (o *operation) check(c echo.Context, body []byte, value any) error {
 // plainParam reports whether openapi3filter.ValidateParameter passes p
 // without looking when passes(p) holds: an optional header with a string
 // schema, when it is absent; or a path parameter whose schema is "a
-// string" alone (no pattern, length, enum or a format kin-openapi knows),
-// when it is given. Either in the simple style, without composition or a
-// default. TestPlainParams_PassTheLibrary holds this to the library.
+// string" alone (no pattern, length, enum, const, condition, content
+// schema or a format kin-openapi knows), when it is given. Either in the
+// simple style, without composition or a default.
+// TestPlainParams_PassTheLibrary holds this to the library.
 func plainParam(p *openapi3.Parameter) bool {
 	if p.Content != nil || p.Schema == nil || p.Schema.Value == nil || (p.Style != "" && p.Style != openapi3.SerializationSimple) {
 		return false
@@ -227,7 +228,8 @@ func plainParam(p *openapi3.Parameter) bool {
 		return !p.Required
 	case openapi3.ParameterInPath:
 		_, known := openapi3.SchemaStringFormats[sc.Format]
-		return sc.Pattern == "" && sc.MinLength == 0 && sc.MaxLength == nil && len(sc.Enum) == 0 && !known
+		return sc.Pattern == "" && sc.MinLength == 0 && sc.MaxLength == nil && len(sc.Enum) == 0 && !known &&
+			sc.Const == nil && sc.If == nil && sc.ContentSchema == nil
 	}
 	return false
 }
