@@ -48,22 +48,31 @@ func plainDate(s string) (Date, bool) {
 	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
 		return Date{}, false
 	}
-	n := 0
-	for i := 0; i < 10; i++ {
-		if i == 4 || i == 7 {
-			continue
-		}
-		c := s[i]
-		if c < '0' || c > '9' {
-			return Date{}, false
-		}
-		n = n*10 + int(c-'0')
-	}
-	y, m, d := n/10000, time.Month(n/100%100), n%100
-	if m < time.January || m > time.December || d < 1 || d > daysIn(y, int(m)) {
+	return dateOfDigits(s[0:4], s[5:7], s[8:10])
+}
+
+// dateOfDigits reads year, month and day written in ASCII digits only, and
+// returns the date when it is a real day.
+func dateOfDigits(year, month, day string) (Date, bool) {
+	y, ok1 := digits(year)
+	m, ok2 := digits(month)
+	d, ok3 := digits(day)
+	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
 		return Date{}, false
 	}
-	return Date{y, m, d}, true
+	return Date{y, time.Month(m), d}, true
+}
+
+// digits reads s, a non-empty run of ASCII digits, as a number.
+func digits(s string) (int, bool) {
+	v := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		v = v*10 + int(s[i]-'0')
+	}
+	return v, s != ""
 }
 
 // MustParseDate is ParseDate for constants; it panics on an invalid date.
@@ -180,5 +189,3 @@ func (d *Date) UnmarshalText(text []byte) error {
 func daysIn(y, m int) int {
 	return time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
-
-func monthOf(m int) time.Month { return time.Month(m) }

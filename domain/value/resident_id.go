@@ -65,18 +65,11 @@ func ParseResidentID(s string) (ResidentID, error) {
 
 // parseYMD reads "20060102" as a real date in 1900..2099.
 func parseYMD(s string) (Date, bool) {
-	n := func(a string) int {
-		v := 0
-		for i := 0; i < len(a); i++ {
-			v = v*10 + int(a[i]-'0')
-		}
-		return v
-	}
-	y, m, d := n(s[0:4]), n(s[4:6]), n(s[6:8])
-	if y < 1900 || y > 2099 || m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
+	d, ok := dateOfDigits(s[0:4], s[4:6], s[6:8])
+	if !ok || d.y < 1900 || d.y > 2099 {
 		return Date{}, false
 	}
-	return NewDate(y, monthOf(m), d), true
+	return d, true
 }
 
 // MustParseResidentID is ParseResidentID for constants in tests and seeds;
