@@ -99,11 +99,8 @@ func runCommand[I any](c echo.Context, in *I, location string, run func(p servic
 		h.Set(echo.HeaderLocation, strings.ReplaceAll(location, "{id}", res.ID.String()))
 		status = http.StatusCreated
 	}
-	h.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
-	c.Response().WriteHeader(status)
 	body := commandResponse{ID: res.ID, Revision: res.Revision, Position: res.Position, Events: res.Events}.appendJSON(make([]byte, 0, 128))
-	_, err = c.Response().Write(body)
-	return err
+	return c.Blob(status, echo.MIMEApplicationJSON, body)
 }
 
 // appendJSON appends r as writeJSON encodes it (newline included),
