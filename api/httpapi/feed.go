@@ -131,20 +131,8 @@ func (s *Server) serveFeed(c echo.Context, req service.FeedRequest) error {
 		buf.WriteString("\n\n")
 	}
 	last := after
-	expires := principal(c).ExpiresAt
 	for {
-		wait := cfg.Heartbeat
-		if !expires.IsZero() {
-			wait = min(wait, time.Until(expires))
-		}
-		ev, err := f.Next(ctx, max(wait, time.Millisecond))
-		if err == nil || errors.Is(err, service.ErrFeedIdle) {
-			if !expires.IsZero() && !time.Now().Before(expires) {
-				// The credentials end the feed; what was taken is sent
-				// again after the next sign-in (Last-Event-ID).
-				err = errTokenExpired
-			}
-		}
+		ev, err := f.Next(ctx, cfg.Heartbeat)
 		buf.Reset()
 		switch {
 		case errors.Is(err, service.ErrFeedIdle):
@@ -185,12 +173,9 @@ func (s *Server) serveFeed(c echo.Context, req service.FeedRequest) error {
 // maxBatch bounds the queued events sent in one write.
 const maxBatch = 64
 
-// errTokenExpired ends a feed whose access token expired.
-var errTokenExpired = errors.New("the access token expired; sign in again and resume with Last-Event-ID")
-
 func closeReason(err error) string {
 	switch {
-	case errors.Is(err, errTokenExpired):
+	case errors.Is(err, service.ErrFeedExpired):
 		return "token_expired"
 	case errors.Is(err, service.ErrSlowConsumer):
 		return "slow_consumer"

@@ -33,6 +33,10 @@ var (
 	// ErrFeedRevoked: the account was disabled or its role or org unit
 	// changed since the feed opened.
 	ErrFeedRevoked = errors.New("feed: the account's access changed; sign in again")
+	// ErrFeedExpired: the credentials the feed was opened with expired
+	// (Principal.ExpiresAt); events after the last one returned follow a
+	// new sign-in that resumes from it.
+	ErrFeedExpired = errors.New("feed: the access token expired; sign in again and resume with Last-Event-ID")
 )
 
 // FeedRequest selects a live feed.
@@ -182,11 +186,19 @@ func (h *feedHub) filter(p Principal, req FeedRequest) (eventstore.Filter, error
 
 // Next returns the next event the caller may see. It returns ErrFeedIdle
 // when no event came within idle (the feed goes on); ErrSlowConsumer,
-// ErrFeedClosed or ErrFeedRevoked when the feed has ended; ctx's error;
-// or the store's error reading the log.
+// ErrFeedClosed, ErrFeedRevoked or ErrFeedExpired when the feed has ended
+// (ErrFeedExpired as soon as the principal's credentials expire, even
+// within idle); ctx's error; or the store's error reading the log.
 func (f *Feed) Next(ctx context.Context, idle time.Duration) (FeedEvent, error) {
 	if err := f.checkAccess(); err != nil {
 		return FeedEvent{}, err
+	}
+	if f.expired() {
+		return FeedEvent{}, ErrFeedExpired
+	}
+	end := ErrFeedIdle
+	if exp := f.sub.p.ExpiresAt; !exp.IsZero() && time.Until(exp) <= idle {
+		idle, end = max(time.Until(exp), time.Millisecond), ErrFeedExpired
 	}
 	for !f.live {
 		ev, ok, err := f.catchUp()
@@ -212,7 +224,7 @@ func (f *Feed) Next(ctx context.Context, idle time.Duration) (FeedEvent, error) 
 			f.after = d.ev.rec.Position
 			return d.ev.view(f.s, d.aud), nil
 		case <-f.timer.C:
-			return FeedEvent{}, ErrFeedIdle
+			return FeedEvent{}, end
 		case <-ctx.Done():
 			return FeedEvent{}, ctx.Err()
 		}
@@ -223,7 +235,7 @@ func (f *Feed) Next(ctx context.Context, idle time.Duration) (FeedEvent, error) 
 // feed, without blocking; false otherwise (then call Next). It lets a
 // writer send what is queued before flushing once.
 func (f *Feed) TryNext() (FeedEvent, bool) {
-	if !f.live {
+	if !f.live || f.expired() {
 		return FeedEvent{}, false
 	}
 	for {
@@ -301,6 +313,13 @@ func (f *Feed) endRead() {
 		f.stop()
 	}
 	f.next, f.stop = nil, nil
+}
+
+// expired reports whether the credentials the feed was opened with have
+// expired.
+func (f *Feed) expired() bool {
+	exp := f.sub.p.ExpiresAt
+	return !exp.IsZero() && !time.Now().Before(exp)
 }
 
 // checkAccess ends the feed when the account was disabled or moved since

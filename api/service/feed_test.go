@@ -169,3 +169,36 @@ func TestFeed_OpenedAfterNoFeedWasOpen_MissesNothing(t *testing.T) {
 		t.Fatalf("got positions %v, want %v", got, want)
 	}
 }
+
+// A feed ends with ErrFeedExpired when the credentials it was opened with
+// expire: within an idle wait, not after it, and without handing out an
+// event that came after the expiry.
+func TestFeed_CredentialsExpire_EndsFeed(t *testing.T) {
+	env := apitest.Start(t)
+	log := &feedtest.Log{Store: env.Store, Units: env.Units}
+	p := env.Accounts["supervisor"]
+	p.ExpiresAt = time.Now().Add(500 * time.Millisecond)
+	f, err := env.Svc.Feed(context.Background(), p, service.FeedRequest{Categories: []string{"referral"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	first := log.Referral(t, "station", "agency")
+	if ev, err := f.Next(context.Background(), 5*time.Second); err != nil || ev.Stream != "referral-"+first.String() {
+		t.Fatalf("before expiry: %q %v", ev.Stream, err)
+	}
+	if _, err := f.Next(context.Background(), 3*time.Second); !errors.Is(err, service.ErrFeedExpired) {
+		t.Fatalf("Next across the expiry: %v, want ErrFeedExpired", err)
+	}
+	if time.Now().Before(p.ExpiresAt) {
+		t.Fatal("the feed ended before the credentials expired")
+	}
+	log.Referral(t, "station", "agency")
+	time.Sleep(100 * time.Millisecond) // let the hub deliver it
+	if ev, ok := f.TryNext(); ok {
+		t.Fatalf("TryNext after expiry handed out %s at %d", ev.Stream, ev.Position)
+	}
+	if ev, err := f.Next(context.Background(), 5*time.Second); !errors.Is(err, service.ErrFeedExpired) {
+		t.Fatalf("Next after expiry: %s %v, want ErrFeedExpired", ev.Stream, err)
+	}
+}
