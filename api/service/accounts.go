@@ -75,9 +75,11 @@ func (s *Service) CreateAccount(ctx context.Context, p Principal, opts Options, 
 	if err := checkPassword("password", in.Password); err != nil {
 		return Result{}, err
 	}
-	if err := s.checkUnit(p, in.OrgUnit, "org_unit"); err != nil {
+	unit, err := s.checkUnit(p, in.OrgUnit, "org_unit")
+	if err != nil {
 		return Result{}, err
 	}
+	in.OrgUnit = unit.String()
 	id := account.IDForUsername(in.Username)
 	return s.idempotent(ctx, p, opts, account.Category, id, func(uuid.UUID) (Result, error) {
 		// The directory knows every account created before IDs were
@@ -139,9 +141,11 @@ func (s *Service) accountCommand(ctx context.Context, p Principal, opts Options,
 // ChangeAccountRole changes an account's role and/or org unit.
 func (s *Service) ChangeAccountRole(ctx context.Context, p Principal, opts Options, id uuid.UUID, in account.ChangeRoleInput) (Result, error) {
 	if in.OrgUnit != "" {
-		if err := s.checkUnit(p, in.OrgUnit, "org_unit"); err != nil {
+		unit, err := s.checkUnit(p, in.OrgUnit, "org_unit")
+		if err != nil {
 			return Result{}, err
 		}
+		in.OrgUnit = unit.String()
 	}
 	return s.accountCommand(ctx, p, opts, id, false, func(st *account.State, c domain.Cmd) ([]domain.Payload, error) {
 		return st.ChangeRole(c, in)

@@ -2,6 +2,8 @@ package service
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -25,9 +27,12 @@ func (s *Service) caseAccess(p Principal, st *casefile.State, exists, write bool
 }
 
 // OpenCase records intake of a new case at the principal's station (or the
-// station named in the input, which must be in scope).
+// station named in the input, which must be in scope), for the worker
+// named (an enabled social worker there) or the social worker opening it.
+// Station and worker ids are recorded in the canonical form.
 // Errors: ErrNotFound (role may not see cases, or the station is out of
-// scope or not a station), ErrForbidden, rule errors of casefile.Open.
+// scope or not a station), *FieldError or *NotFoundError naming
+// station_id or worker_id, ErrForbidden, rule errors of casefile.Open.
 func (s *Service) OpenCase(ctx context.Context, p Principal, opts Options, in casefile.OpenInput) (Result, error) {
 	if !can(p, caseReaders...) {
 		return Result{}, ErrNotFound
@@ -38,8 +43,17 @@ func (s *Service) OpenCase(ctx context.Context, p Principal, opts Options, in ca
 	if in.StationID == "" && p.Role != domain.RoleSystem {
 		in.StationID = p.OrgUnit.String()
 	}
-	if err := s.checkUnit(p, in.StationID, "station_id", org.KindStation); err != nil {
+	station, err := s.checkUnit(p, in.StationID, "station_id", org.KindStation)
+	if err != nil {
 		return Result{}, err
+	}
+	in.StationID = station.String()
+	if strings.TrimSpace(in.WorkerID) != "" {
+		worker, err := s.checkCaseWorker(in.WorkerID, in.StationID)
+		if err != nil {
+			return Result{}, err
+		}
+		in.WorkerID = worker.String()
 	}
 	// One person, one client: a resident ID number seen before (by its
 	// keyed hash) links the new case to the same client and key.
@@ -73,27 +87,44 @@ func (s *Service) OpenCase(ctx context.Context, p Principal, opts Options, in ca
 	})
 }
 
-// checkUnit requires unit to be an org unit of one of kinds in p's scope.
-// A malformed or unknown unit, or one out of scope, is a 404-class error
-// naming the field, so that the caller learns nothing of other subtrees.
-func (s *Service) checkUnit(p Principal, unit, field string, kinds ...org.Kind) error {
+// checkUnit requires unit to be an org unit of one of kinds in p's scope,
+// and returns its id: callers record id.String(), the canonical form that
+// every comparison of stored ids relies on, whatever case or form unit
+// was written in. A malformed or unknown unit, or one out of scope, is a
+// 404-class error naming the field, so that the caller learns nothing of
+// other subtrees.
+func (s *Service) checkUnit(p Principal, unit, field string, kinds ...org.Kind) (uuid.UUID, error) {
 	id, err := uuid.Parse(unit)
 	if err != nil {
-		return &FieldError{Field: field, Rule: "org_unit.format", Message: "must be the UUID of an org unit"}
+		return uuid.Nil, &FieldError{Field: field, Rule: "org_unit.format", Message: "must be the UUID of an org unit"}
 	}
 	u, ok := s.dir.Unit(id)
-	if !ok || !s.inScope(p, unit) {
-		return &NotFoundError{Field: field, Message: "no such org unit in your scope"}
+	if !ok || !inScopeOf(s.dir.Tree(), p, id) {
+		return uuid.Nil, &NotFoundError{Field: field, Message: "no such org unit in your scope"}
 	}
-	for _, k := range kinds {
-		if u.Kind == k {
-			return nil
-		}
+	if len(kinds) == 0 || slices.Contains(kinds, u.Kind) {
+		return id, nil
 	}
-	if len(kinds) == 0 {
-		return nil
+	return uuid.Nil, &FieldError{Field: field, Rule: "org_unit.kind", Message: "the org unit is a " + string(u.Kind) + ", not a " + string(kinds[0])}
+}
+
+// checkCaseWorker requires worker to be an enabled social worker's account
+// whose org unit lies in station's subtree (the station or one of its
+// village rooms), and returns the account's id for the case to record.
+// Anything else is a 404-class error naming the field.
+func (s *Service) checkCaseWorker(worker, station string) (uuid.UUID, error) {
+	const field = "worker_id"
+	id, err := uuid.Parse(strings.TrimSpace(worker))
+	if err != nil {
+		return uuid.Nil, &FieldError{Field: field, Rule: "account.format", Message: "must be the UUID of an account"}
 	}
-	return &FieldError{Field: field, Rule: "org_unit.kind", Message: "the org unit is a " + string(u.Kind) + ", not a " + string(kinds[0])}
+	a, ok := s.dir.Account(id)
+	sid, serr := uuid.Parse(station)
+	unit, uerr := uuid.Parse(a.OrgUnit)
+	if !ok || a.Disabled || a.Role != domain.RoleSocialWorker || serr != nil || uerr != nil || !s.dir.Tree().Contains(sid, unit) {
+		return uuid.Nil, &NotFoundError{Field: field, Message: "no such social worker at the case's station"}
+	}
+	return id, nil
 }
 
 // caseCommand runs decide on an existing case the principal may write.
@@ -204,9 +235,21 @@ func (s *Service) ArchiveCase(ctx context.Context, p Principal, opts Options, id
 	})
 }
 
-// ReassignCase hands a case to another worker of its station.
+// ReassignCase hands a case to another social worker of its station (the
+// station or one of its village rooms), recording the worker's id in the
+// canonical form. Errors: ErrNotFound (the case), *FieldError
+// (worker_id: not an id), *NotFoundError (worker_id: no enabled social
+// worker there), the rule errors of casefile.State.Reassign.
 func (s *Service) ReassignCase(ctx context.Context, p Principal, opts Options, id uuid.UUID, in casefile.ReassignInput) (Result, error) {
 	return s.caseCommand(ctx, p, opts, id, func(st *casefile.State, c domain.Cmd) ([]domain.Payload, error) {
+		in := in
+		if strings.TrimSpace(in.WorkerID) != "" { // blank: the domain names the rule
+			worker, err := s.checkCaseWorker(in.WorkerID, st.StationID)
+			if err != nil {
+				return nil, err
+			}
+			in.WorkerID = worker.String()
+		}
 		return st.Reassign(c, in)
 	})
 }

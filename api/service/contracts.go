@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/google/uuid"
 
@@ -63,17 +64,22 @@ func (s *Service) OpenProcurement(ctx context.Context, p Principal, opts Options
 	}
 	// Without a bureau the domain refuses the role with its rule.
 	if in.BureauUnit != "" {
-		if err := s.checkUnit(p, in.BureauUnit, "bureau_unit", org.KindBureau); err != nil {
+		unit, err := s.checkUnit(p, in.BureauUnit, "bureau_unit", org.KindBureau)
+		if err != nil {
 			return Result{}, err
 		}
+		in.BureauUnit = unit.String()
 	}
+	in.Stations = slices.Clone(in.Stations)
 	for i, st := range in.Stations {
 		if st == "" {
 			continue // the domain names the rule
 		}
-		if err := s.checkUnit(p, st, fmt.Sprintf("stations[%d]", i), org.KindStation); err != nil {
+		unit, err := s.checkUnit(p, st, fmt.Sprintf("stations[%d]", i), org.KindStation)
+		if err != nil {
 			return Result{}, err
 		}
+		in.Stations[i] = unit.String()
 	}
 	return s.idempotent(ctx, p, opts, contract.Category, newEventID(), func(id uuid.UUID) (Result, error) {
 		return s.repos.contracts.execute(ctx, p, opts, command[contract.State, *contract.State]{
@@ -127,10 +133,12 @@ func (s *Service) fillContractor(p Principal, in *contract.AwardInput) error {
 	if in.ContractorUnit == "" {
 		return nil // the domain names the rule
 	}
-	if err := s.checkUnit(p, in.ContractorUnit, "contractor_unit", org.KindContractor); err != nil {
+	unit, err := s.checkUnit(p, in.ContractorUnit, "contractor_unit", org.KindContractor)
+	if err != nil {
 		return err
 	}
-	u, _ := s.dir.Unit(uuid.MustParse(in.ContractorUnit))
+	in.ContractorUnit = unit.String()
+	u, _ := s.dir.Unit(unit)
 	if u.Closed {
 		return &FieldError{Field: "contractor_unit", Rule: "org_unit.open", Message: "the contractor's org unit is closed"}
 	}

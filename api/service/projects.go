@@ -67,7 +67,7 @@ func (s *Service) ProposeProject(ctx context.Context, p Principal, opts Options,
 	if in.StationID == uuid.Nil && p.Role != domain.RoleSystem {
 		in.StationID = p.OrgUnit
 	}
-	if err := s.checkUnit(p, in.StationID.String(), "station_id", org.KindStation); err != nil {
+	if _, err := s.checkUnit(p, in.StationID.String(), "station_id", org.KindStation); err != nil {
 		return Result{}, err
 	}
 	if err := s.checkContractCovers(ctx, in.ContractID, in.StationID); err != nil {

@@ -134,40 +134,44 @@ func (s *Service) referralRequest(ctx context.Context, p Principal, caseID uuid.
 	if err != nil {
 		return req, 0, uuid.Nil, err
 	}
-	if err := s.checkAgency(req.FromStationID, req.ToAgencyID); err != nil {
-		return req, 0, uuid.Nil, err
-	}
-	if req.ToPersonID != "" {
-		if err := s.checkAgencyPerson(req.ToAgencyID, req.ToPersonID); err != nil {
+	if req.ToAgencyID != "" { // blank: referral.request.to_agency_required names it
+		agency, err := s.checkAgency(req.FromStationID, req.ToAgencyID)
+		if err != nil {
 			return req, 0, uuid.Nil, err
 		}
+		req.ToAgencyID = agency.String()
+	}
+	if req.ToPersonID != "" {
+		person, err := s.checkAgencyPerson(req.ToAgencyID, req.ToPersonID)
+		if err != nil {
+			return req, 0, uuid.Nil, err
+		}
+		req.ToPersonID = person.String()
 	}
 	return req, caseRev, subject, nil
 }
 
 // checkAgency requires agency to be an open org unit of kind agency whose
-// parent is the station's county or a unit above it.
-func (s *Service) checkAgency(station, agency string) error {
+// parent is the station's county or a unit above it, and returns its id
+// (the referral records id.String(), the canonical form).
+func (s *Service) checkAgency(station, agency string) (uuid.UUID, error) {
 	const field = "to_agency_id"
-	if agency == "" {
-		return nil // referral.request.to_agency_required names it
-	}
 	id, err := uuid.Parse(agency)
 	if err != nil {
-		return &FieldError{Field: field, Rule: "org_unit.format", Message: "must be the UUID of an org unit"}
+		return uuid.Nil, &FieldError{Field: field, Rule: "org_unit.format", Message: "must be the UUID of an org unit"}
 	}
 	t := s.dir.Tree()
 	u, ok := t.Unit(id)
 	if !ok || !agencyReaches(t, u, station) {
-		return &NotFoundError{Field: field, Message: "no such agency serving the case's county"}
+		return uuid.Nil, &NotFoundError{Field: field, Message: "no such agency serving the case's county"}
 	}
 	if u.Kind != org.KindAgency {
-		return &FieldError{Field: field, Rule: "org_unit.kind", Message: "the org unit is a " + string(u.Kind) + ", not a " + string(org.KindAgency)}
+		return uuid.Nil, &FieldError{Field: field, Rule: "org_unit.kind", Message: "the org unit is a " + string(u.Kind) + ", not a " + string(org.KindAgency)}
 	}
 	if u.Closed {
-		return &FieldError{Field: field, Rule: "org_unit.open", Message: "the agency is closed and receives no referrals"}
+		return uuid.Nil, &FieldError{Field: field, Rule: "org_unit.open", Message: "the agency is closed and receives no referrals"}
 	}
-	return nil
+	return id, nil
 }
 
 // agencyReaches reports whether u hangs under the county of station, or a
@@ -186,18 +190,18 @@ func agencyReaches(t *org.Tree, u org.Unit, station string) bool {
 
 // checkAgencyPerson requires person to be an enabled agency worker of
 // agency, so that naming a person never opens the referral to anyone
-// outside the receiving agency.
-func (s *Service) checkAgencyPerson(agency, person string) error {
+// outside the receiving agency; it returns the account's id.
+func (s *Service) checkAgencyPerson(agency, person string) (uuid.UUID, error) {
 	const field = "to_person_id"
 	id, err := uuid.Parse(person)
 	if err != nil {
-		return &FieldError{Field: field, Rule: "account.format", Message: "must be the UUID of an account"}
+		return uuid.Nil, &FieldError{Field: field, Rule: "account.format", Message: "must be the UUID of an account"}
 	}
 	a, ok := s.dir.Account(id)
 	if !ok || a.Disabled || a.OrgUnit != agency || a.Role != domain.RoleAgencyWorker {
-		return &NotFoundError{Field: field, Message: "no such agency worker at the to-agency"}
+		return uuid.Nil, &NotFoundError{Field: field, Message: "no such agency worker at the to-agency"}
 	}
-	return nil
+	return id, nil
 }
 
 // referralAudience says how much of a referral p may see.

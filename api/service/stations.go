@@ -40,7 +40,7 @@ func (s *Service) RegisterStation(ctx context.Context, p Principal, opts Options
 	if !can(p, stationReaders...) {
 		return Result{}, ErrNotFound
 	}
-	if err := s.checkUnit(p, id.String(), "station_id"); err != nil {
+	if _, err := s.checkUnit(p, id.String(), "station_id"); err != nil {
 		return Result{}, err
 	}
 	u, _ := s.dir.Unit(id)

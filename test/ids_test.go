@@ -1,0 +1,107 @@
+package test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"casework/api/apitest"
+)
+
+// caseIDs is the part of a case's state that names its station and worker.
+type caseIDs struct {
+	StationID string `json:"station_id"`
+	WorkerID  string `json:"worker_id"`
+}
+
+// Ids of units and accounts may arrive in upper case, as RFC 9562 lets
+// clients write them. The service records them in the canonical lower-case
+// form, so that the rules that compare stored ids (the agency that may act
+// on a referral, the station a view lists a case under, the worker whose
+// caseload holds it) hold whatever form the client used.
+func TestIDs_WrittenInUpperCase_AreRecordedCanonically(t *testing.T) {
+	env := startViews(t)
+	w := env.Token(t, "worker")
+	station := env.Units["station"].String()
+	var opened struct {
+		ID       string `json:"id"`
+		Position uint64 `json:"position"`
+	}
+	post(t, env, w, "/api/v1/cases", openCase(env, strings.ToUpper(station)), http.StatusCreated).JSON(t, &opened)
+	casePath := "/api/v1/cases/" + opened.ID
+	var c caseIDs
+	get(t, env, w, casePath, http.StatusOK).JSON(t, &c)
+	if c.StationID != station {
+		t.Fatalf("station_id recorded as %q, want %q", c.StationID, station)
+	}
+	listed := ids(getView(t, env, w, fmt.Sprintf("/api/v1/views/caseloads/cases?station_id=%s&min_position=%d", station, opened.Position)), "case_id")
+	if !listed[opened.ID] {
+		t.Fatalf("the case is not listed under its station %s", station)
+	}
+
+	worker2 := env.Accounts["worker2"].AccountID.String()
+	post(t, env, env.Token(t, "supervisor"), casePath+"/reassignment",
+		map[string]any{"worker_id": strings.ToUpper(worker2), "reason": "轮岗"}, http.StatusOK)
+	get(t, env, w, casePath, http.StatusOK).JSON(t, &c)
+	if c.WorkerID != worker2 {
+		t.Fatalf("worker_id recorded as %q, want %q", c.WorkerID, worker2)
+	}
+
+	r := post(t, env, w, casePath+"/referrals", map[string]any{
+		"to_agency_id": strings.ToUpper(env.Units["agency"].String()), "needs": "需要上门照护",
+		"consent":  map[string]any{"given": true, "given_by": "李建国（本人）", "given_at": time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)},
+		"due_date": daysAgo(-14)}, http.StatusCreated)
+	ref := r.Header.Get("Location")
+	agency := env.Token(t, "agency")
+	get(t, env, agency, ref, http.StatusOK)
+	post(t, env, agency, ref+"/transitions", map[string]any{"action": "accept"}, http.StatusOK)
+}
+
+// A case goes to an enabled social worker of its station, or a village
+// room under it; any other id is refused, naming the field, and nothing
+// is recorded.
+func TestCase_Reassign_OnlyToASocialWorkerOfTheStation(t *testing.T) {
+	env := apitest.Start(t)
+	sup := env.Token(t, "supervisor")
+	casePath := newCase(t, env, env.Token(t, "worker"))
+	for _, tc := range []struct {
+		name, worker string
+		status       int
+		rule         string
+	}{
+		{"not an id", "王芳", http.StatusUnprocessableEntity, "account.format"},
+		{"no such account", "0190a7c2-5e4b-7c3d-8a1b-2c3d4e5f6a7b", http.StatusNotFound, "worker_id"},
+		{"a supervisor", env.Accounts["supervisor"].AccountID.String(), http.StatusNotFound, "worker_id"},
+		{"another station's worker", env.Accounts["station2-worker"].AccountID.String(), http.StatusNotFound, "worker_id"},
+		{"another county's worker", env.Accounts["other-worker"].AccountID.String(), http.StatusNotFound, "worker_id"},
+	} {
+		before := head(t, env)
+		r := env.Do(t, sup, http.MethodPost, casePath+"/reassignment", map[string]any{"worker_id": tc.worker, "reason": "轮岗"}, nil)
+		if r.Status != tc.status || !isProblem(r) || !strings.Contains(string(r.Body), tc.rule) {
+			t.Errorf("%s: %d %s, want %d naming %s", tc.name, r.Status, r.Body, tc.status, tc.rule)
+		}
+		if after := head(t, env); after != before {
+			t.Errorf("%s: the store's head moved from %d to %d", tc.name, before, after)
+		}
+	}
+	// A worker of a village room under the station, whose account was
+	// created with its unit in upper case.
+	var acct struct {
+		ID string `json:"id"`
+	}
+	post(t, env, env.Token(t, "admin"), "/api/v1/accounts", map[string]any{"username": "room-worker", "display_name": "赵敏",
+		"role": "social_worker", "org_unit": strings.ToUpper(env.Units["room"].String()), "password": apitest.Password},
+		http.StatusCreated).JSON(t, &acct)
+	var a struct {
+		OrgUnit string `json:"org_unit"`
+	}
+	get(t, env, env.Token(t, "admin"), "/api/v1/accounts/"+acct.ID, http.StatusOK).JSON(t, &a)
+	if a.OrgUnit != env.Units["room"].String() {
+		t.Fatalf("org_unit recorded as %q, want %q", a.OrgUnit, env.Units["room"].String())
+	}
+	post(t, env, sup, casePath+"/reassignment", map[string]any{"worker_id": acct.ID, "reason": "轮岗"}, http.StatusOK)
+	post(t, env, sup, casePath+"/reassignment",
+		map[string]any{"worker_id": env.Accounts["worker2"].AccountID.String(), "reason": "轮岗"}, http.StatusOK)
+}
