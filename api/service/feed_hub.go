@@ -279,12 +279,7 @@ func feedAudience(t *org.Tree, p Principal, category string, pl feed.Place) refe
 	inScope := func(id uuid.UUID) bool { return inScopeOf(t, p, id) }
 	switch category {
 	case referral.Category:
-		if can(p, caseReaders...) && inScope(pl.Station) {
-			return audienceFull
-		}
-		if p.Role == domain.RoleAgencyWorker && pl.Agency != uuid.Nil && pl.Agency == p.OrgUnit {
-			return audienceReceiving
-		}
+		return referralAudienceAt(t, p, pl.Station, pl.Agency)
 	case casefile.Category:
 		if can(p, caseReaders...) && inScope(pl.Station) {
 			return audienceFull

@@ -220,15 +220,29 @@ const (
 // to-person is an agency worker of the to-agency (checked at creation),
 // so the agency rule covers them; one who moved elsewhere sees nothing.
 func (s *Service) referralAudience(p Principal, st *referral.State, exists bool) (referralAudience, error) {
-	switch {
-	case !exists:
+	if !exists {
 		return audienceNone, ErrNotFound
-	case can(p, caseReaders...) && s.inScope(p, st.From.StationID):
-		return audienceFull, nil
-	case p.Role == domain.RoleAgencyWorker && st.To.AgencyID != "" && p.OrgUnit.String() == st.To.AgencyID:
-		return audienceReceiving, nil
+	}
+	station, _ := uuid.Parse(st.From.StationID)
+	agency, _ := uuid.Parse(st.To.AgencyID)
+	if aud := referralAudienceAt(s.dir.Tree(), p, station, agency); aud != audienceNone {
+		return aud, nil
 	}
 	return audienceNone, ErrNotFound
+}
+
+// referralAudienceAt is the rule for a referral from station to agency,
+// which the reads and the live feed share: the referring side and the
+// hierarchy above its station see all of it; an agency worker of the
+// to-agency sees the receiving view; anyone else nothing.
+func referralAudienceAt(t *org.Tree, p Principal, station, agency uuid.UUID) referralAudience {
+	switch {
+	case can(p, caseReaders...) && inScopeOf(t, p, station):
+		return audienceFull
+	case p.Role == domain.RoleAgencyWorker && agency != uuid.Nil && agency == p.OrgUnit:
+		return audienceReceiving
+	}
+	return audienceNone
 }
 
 // TransitionReferral takes one action on a referral: accept, reject,
