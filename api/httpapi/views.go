@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
 	"casework/api/service"
@@ -184,13 +185,24 @@ func viewHandler[Q, T any](s *Server, name string, parse func(c echo.Context, cm
 	}
 }
 
+// idQuery is the query parameter name, in the canonical form the views
+// store ids in when it is a UUID (an id written in upper case selects the
+// same rows), and as given otherwise (it then selects none).
+func idQuery(c echo.Context, name string) string {
+	v := c.QueryParam(name)
+	if id, err := uuid.Parse(v); err == nil {
+		return id.String()
+	}
+	return v
+}
+
 func caseloadQuery(c echo.Context, cm views.Common) (views.CaseloadQuery, error) {
 	return views.CaseloadQuery{Common: cm, GroupBy: c.QueryParam("group_by"),
-		StationID: c.QueryParam("station_id"), Domain: c.QueryParam("domain"), Stage: c.QueryParam("stage")}, nil
+		StationID: idQuery(c, "station_id"), Domain: c.QueryParam("domain"), Stage: c.QueryParam("stage")}, nil
 }
 
 func caseQuery(c echo.Context, cm views.Common) (views.CaseQuery, error) {
-	return views.CaseQuery{Common: cm, StationID: c.QueryParam("station_id"), WorkerID: c.QueryParam("worker_id"),
+	return views.CaseQuery{Common: cm, StationID: idQuery(c, "station_id"), WorkerID: idQuery(c, "worker_id"),
 		Stage: c.QueryParam("stage"), Domain: c.QueryParam("domain"), Overdue: c.QueryParam("overdue"),
 		PendingApproval: c.QueryParam("pending_approval") == "true", Closed: c.QueryParam("include_closed") == "true"}, nil
 }
@@ -215,7 +227,7 @@ func referralQuery(c echo.Context, cm views.Common) (views.ReferralQuery, error)
 }
 
 func cycleQuery(c echo.Context, cm views.Common) (views.CycleQuery, error) {
-	return views.CycleQuery{Common: cm, ContractID: c.QueryParam("contract_id"), Phase: c.QueryParam("phase")}, nil
+	return views.CycleQuery{Common: cm, ContractID: idQuery(c, "contract_id"), Phase: c.QueryParam("phase")}, nil
 }
 
 func complianceQuery(c echo.Context, cm views.Common) (views.ComplianceQuery, error) {
