@@ -30,6 +30,9 @@ type pathTree struct {
 	leaf     bool
 	fields   map[string]*pathTree // object members
 	elements *pathTree            // every element of an array or value of an object ("[]", "{}")
+	// ends holds, at the root, the member names that end the paths,
+	// quoted: "income" for "members[].income" (see MayHold).
+	ends [][]byte
 }
 
 var trees sync.Map // string (paths joined by \n) → *pathTree
@@ -63,9 +66,31 @@ func compile(paths []string) *pathTree {
 			}
 		}
 		n.leaf = true
+		last := p[strings.LastIndexByte(p, '.')+1:]
+		root.ends = append(root.ends, []byte(`"`+strings.TrimRight(last, "[]{}")+`"`))
 	}
 	trees.Store(key, root)
 	return root
+}
+
+// MayHold reports whether data may hold a value at one of paths. It is
+// false only when no member name that ends one of paths occurs in data
+// (quoted, and data has no \u escape that could spell one); then Strip,
+// Redact and Erase return data unchanged and Present finds nothing, so a
+// reader can skip parsing data that certainly holds none.
+func MayHold(data []byte, paths []string) bool {
+	if len(paths) == 0 {
+		return false
+	}
+	if bytes.Contains(data, []byte(`\u`)) {
+		return true // an escaped member name would hide from the search
+	}
+	for _, end := range compile(paths).ends {
+		if bytes.Contains(data, end) {
+			return true
+		}
+	}
+	return false
 }
 
 // visitFunc receives the dotted path of a present sensitive value (array

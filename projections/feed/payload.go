@@ -1,12 +1,9 @@
 package feed
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
-	"sync"
 
 	"casework/domain"
 	"casework/eventstore"
@@ -30,7 +27,7 @@ func Payload(reg *domain.Registry, ev *eventstore.RecordedEvent) (json.RawMessag
 		return nil, fmt.Errorf("%w %q", ErrUnknownType, ev.Type)
 	}
 	schema := ev.Metadata.PayloadSchema()
-	if schema >= def.Schema && !mayHold(ev.Data, def) {
+	if schema >= def.Schema && !pii.MayHold(ev.Data, def.Sensitive) {
 		return ev.Data, nil
 	}
 	data, err := pii.Strip(ev.Data, def.Sensitive)
@@ -48,37 +45,4 @@ func Payload(reg *domain.Registry, ev *eventstore.RecordedEvent) (json.RawMessag
 		return nil, fmt.Errorf("payload %s revision %d: %w", ev.Stream, ev.Revision, err)
 	}
 	return pii.Strip(data, def.Sensitive)
-}
-
-// keys caches, per event type, the JSON member names that end its
-// sensitive paths, quoted: "reason" for "reason", "income" for
-// "members[].income".
-var keys sync.Map // *domain.EventDef → [][]byte
-
-// mayHold reports whether data may hold a sensitive value of def: false
-// only when none of the member names that end def's sensitive paths
-// occurs in data at all, so that an event without them (most events)
-// skips the parse and re-encoding of stripping.
-func mayHold(data []byte, def *domain.EventDef) bool {
-	if len(def.Sensitive) == 0 {
-		return false
-	}
-	if bytes.Contains(data, []byte(`\u`)) {
-		return true // an escaped member name would hide from the search
-	}
-	k, ok := keys.Load(def)
-	if !ok {
-		var ks [][]byte
-		for _, p := range def.Sensitive {
-			last := p[strings.LastIndexByte(p, '.')+1:]
-			ks = append(ks, []byte(`"`+strings.TrimRight(last, "[]{}")+`"`))
-		}
-		k, _ = keys.LoadOrStore(def, ks)
-	}
-	for _, needle := range k.([][]byte) {
-		if bytes.Contains(data, needle) {
-			return true
-		}
-	}
-	return false
 }
