@@ -196,15 +196,20 @@ func (f *Feed) Next(ctx context.Context, idle time.Duration) (FeedEvent, error) 
 	if f.expired() {
 		return FeedEvent{}, ErrFeedExpired
 	}
-	end := ErrFeedIdle
-	if exp := f.sub.p.ExpiresAt; !exp.IsZero() && time.Until(exp) <= idle {
-		idle, end = max(time.Until(exp), time.Millisecond), ErrFeedExpired
-	}
 	for !f.live {
 		ev, ok, err := f.catchUp()
+		if f.expired() {
+			// Reading the log took until the expiry: what was read is
+			// read again after the next sign-in.
+			return FeedEvent{}, ErrFeedExpired
+		}
 		if err != nil || ok {
 			return ev, err
 		}
+	}
+	end := ErrFeedIdle
+	if exp := f.sub.p.ExpiresAt; !exp.IsZero() && time.Until(exp) <= idle {
+		idle, end = time.Until(exp), ErrFeedExpired
 	}
 	if f.timer == nil {
 		f.timer = time.NewTimer(idle)
@@ -220,6 +225,9 @@ func (f *Feed) Next(ctx context.Context, idle time.Duration) (FeedEvent, error) 
 			}
 			if d.ev.rec.Position <= f.after {
 				continue
+			}
+			if f.expired() {
+				return FeedEvent{}, ErrFeedExpired
 			}
 			f.after = d.ev.rec.Position
 			return d.ev.view(f.s, d.aud), nil

@@ -187,11 +187,15 @@ func TestFeed_CredentialsExpire_EndsFeed(t *testing.T) {
 	if ev, err := f.Next(context.Background(), 5*time.Second); err != nil || ev.Stream != "referral-"+first.String() {
 		t.Fatalf("before expiry: %q %v", ev.Stream, err)
 	}
-	if _, err := f.Next(context.Background(), 3*time.Second); !errors.Is(err, service.ErrFeedExpired) {
+	began := time.Now()
+	if _, err := f.Next(context.Background(), 10*time.Second); !errors.Is(err, service.ErrFeedExpired) {
 		t.Fatalf("Next across the expiry: %v, want ErrFeedExpired", err)
 	}
 	if time.Now().Before(p.ExpiresAt) {
 		t.Fatal("the feed ended before the credentials expired")
+	}
+	if waited := time.Since(began); waited > 5*time.Second {
+		t.Fatalf("Next waited %v of its 10 s idle time, not until the expiry", waited)
 	}
 	log.Referral(t, "station", "agency")
 	time.Sleep(100 * time.Millisecond) // let the hub deliver it
@@ -200,5 +204,37 @@ func TestFeed_CredentialsExpire_EndsFeed(t *testing.T) {
 	}
 	if ev, err := f.Next(context.Background(), 5*time.Second); !errors.Is(err, service.ErrFeedExpired) {
 		t.Fatalf("Next after expiry: %s %v, want ErrFeedExpired", ev.Stream, err)
+	}
+}
+
+// A feed catching up from the log hands out nothing once its credentials
+// expire, however long the reading takes.
+func TestFeed_CredentialsExpireDuringCatchUp_NothingAfter(t *testing.T) {
+	env := apitest.Start(t)
+	log := &feedtest.Log{Store: env.Store, Units: env.Units}
+	start, err := env.Store.Head(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	log.Referrals(t, 3000, "station3", "agency2") // out of the supervisor's scope
+	log.Referral(t, "station", "agency")
+	p := env.Accounts["supervisor"]
+	p.ExpiresAt = time.Now().Add(time.Millisecond)
+	f, err := env.Svc.Feed(context.Background(), p, service.FeedRequest{Categories: []string{"referral"}, After: start})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for {
+		ev, err := f.Next(context.Background(), 5*time.Second)
+		if errors.Is(err, service.ErrFeedExpired) {
+			return
+		}
+		if err != nil {
+			t.Fatalf("Next: %v, want ErrFeedExpired", err)
+		}
+		if late := time.Since(p.ExpiresAt); late > 5*time.Millisecond {
+			t.Fatalf("handed out %s at %d %v after the expiry", ev.Stream, ev.Position, late)
+		}
 	}
 }
