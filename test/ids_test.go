@@ -63,9 +63,8 @@ func TestIDs_WrittenInUpperCase_AreRecordedCanonically(t *testing.T) {
 	post(t, env, agency, ref+"/transitions", map[string]any{"action": "accept"}, http.StatusOK)
 }
 
-// A case goes to an enabled social worker of its station, or a village
-// room under it; any other id is refused, naming the field, and nothing
-// is recorded.
+// A case goes to an enabled social worker of its station; any other id is
+// refused, naming the field, and nothing is recorded.
 func TestCase_Reassign_OnlyToASocialWorkerOfTheStation(t *testing.T) {
 	env := apitest.Start(t)
 	sup := env.Token(t, "supervisor")
@@ -90,8 +89,9 @@ func TestCase_Reassign_OnlyToASocialWorkerOfTheStation(t *testing.T) {
 			t.Errorf("%s: the store's head moved from %d to %d", tc.name, before, after)
 		}
 	}
-	// A worker of a village room under the station, whose account was
-	// created with its unit in upper case.
+	// A social worker of a village room under the station (whose scope
+	// does not hold the station's cases), created with the unit in upper
+	// case.
 	var acct struct {
 		ID string `json:"id"`
 	}
@@ -105,7 +105,14 @@ func TestCase_Reassign_OnlyToASocialWorkerOfTheStation(t *testing.T) {
 	if a.OrgUnit != env.Units["room"].String() {
 		t.Fatalf("org_unit recorded as %q, want %q", a.OrgUnit, env.Units["room"].String())
 	}
-	post(t, env, sup, casePath+"/reassignment", map[string]any{"worker_id": acct.ID, "reason": "轮岗"}, http.StatusOK)
+	if r := env.Do(t, sup, http.MethodPost, casePath+"/reassignment", map[string]any{"worker_id": acct.ID, "reason": "轮岗"}, nil); r.Status != http.StatusNotFound {
+		t.Fatalf("reassign to a village room's worker: %d %s, want 404", r.Status, r.Body)
+	}
+	// Only a supervisor learns whether an account works at the station.
+	if r := env.Do(t, env.Token(t, "worker"), http.MethodPost, casePath+"/reassignment",
+		map[string]any{"worker_id": "0190a7c2-5e4b-7c3d-8a1b-2c3d4e5f6a7b", "reason": "轮岗"}, nil); r.Status != http.StatusForbidden {
+		t.Fatalf("a worker reassigning to no such account: %d %s, want 403", r.Status, r.Body)
+	}
 	post(t, env, sup, casePath+"/reassignment",
 		map[string]any{"worker_id": env.Accounts["worker2"].AccountID.String(), "reason": "轮岗"}, http.StatusOK)
 }

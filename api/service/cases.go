@@ -28,7 +28,8 @@ func (s *Service) caseAccess(p Principal, st *casefile.State, exists, write bool
 
 // OpenCase records intake of a new case at the principal's station (or the
 // station named in the input, which must be in scope), for the worker
-// named (an enabled social worker there) or the social worker opening it.
+// named (an enabled social worker of the station) or the social worker
+// opening it.
 // Station and worker ids are recorded in the canonical form.
 // Errors: ErrNotFound (role may not see cases, or the station is out of
 // scope or not a station), *FieldError or *NotFoundError naming
@@ -108,10 +109,11 @@ func (s *Service) checkUnit(p Principal, unit, field string, kinds ...org.Kind) 
 	return uuid.Nil, &FieldError{Field: field, Rule: "org_unit.kind", Message: "the org unit is a " + string(u.Kind) + ", not a " + string(kinds[0])}
 }
 
-// checkCaseWorker requires worker to be an enabled social worker's account
-// whose org unit lies in station's subtree (the station or one of its
-// village rooms), and returns the account's id for the case to record.
-// Anything else is a 404-class error naming the field.
+// checkCaseWorker requires worker to be the account of an enabled social
+// worker of station (whose scope, the station's subtree, holds the case),
+// and returns the account's id for the case to record. A worker that is
+// not a UUID is a *FieldError; any other account a *NotFoundError, both
+// naming worker_id.
 func (s *Service) checkCaseWorker(worker, station string) (uuid.UUID, error) {
 	const field = "worker_id"
 	id, err := uuid.Parse(strings.TrimSpace(worker))
@@ -121,7 +123,7 @@ func (s *Service) checkCaseWorker(worker, station string) (uuid.UUID, error) {
 	a, ok := s.dir.Account(id)
 	sid, serr := uuid.Parse(station)
 	unit, uerr := uuid.Parse(a.OrgUnit)
-	if !ok || a.Disabled || a.Role != domain.RoleSocialWorker || serr != nil || uerr != nil || !s.dir.Tree().Contains(sid, unit) {
+	if !ok || a.Disabled || a.Role != domain.RoleSocialWorker || serr != nil || uerr != nil || unit != sid {
 		return uuid.Nil, &NotFoundError{Field: field, Message: "no such social worker at the case's station"}
 	}
 	return id, nil
@@ -235,21 +237,23 @@ func (s *Service) ArchiveCase(ctx context.Context, p Principal, opts Options, id
 	})
 }
 
-// ReassignCase hands a case to another social worker of its station (the
-// station or one of its village rooms), recording the worker's id in the
-// canonical form. Errors: ErrNotFound (the case), *FieldError
-// (worker_id: not an id), *NotFoundError (worker_id: no enabled social
-// worker there), the rule errors of casefile.State.Reassign.
+// ReassignCase hands a case to another social worker of its station,
+// recording the worker's id in the canonical form. Errors: ErrNotFound
+// (the case), the rule errors of casefile.State.Reassign (checked first,
+// so that only a supervisor learns whether an account works there), then
+// *FieldError (worker_id: not an id) or *NotFoundError (worker_id: no
+// enabled social worker of the station).
 func (s *Service) ReassignCase(ctx context.Context, p Principal, opts Options, id uuid.UUID, in casefile.ReassignInput) (Result, error) {
 	return s.caseCommand(ctx, p, opts, id, func(st *casefile.State, c domain.Cmd) ([]domain.Payload, error) {
-		in := in
-		if strings.TrimSpace(in.WorkerID) != "" { // blank: the domain names the rule
-			worker, err := s.checkCaseWorker(in.WorkerID, st.StationID)
-			if err != nil {
-				return nil, err
-			}
-			in.WorkerID = worker.String()
+		if _, err := st.Reassign(c, in); err != nil {
+			return nil, err
 		}
+		worker, err := s.checkCaseWorker(in.WorkerID, st.StationID)
+		if err != nil {
+			return nil, err
+		}
+		in := in
+		in.WorkerID = worker.String()
 		return st.Reassign(c, in)
 	})
 }

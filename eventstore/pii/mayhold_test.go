@@ -87,6 +87,7 @@ func TestMayHold_FindsValues(t *testing.T) {
 		{`{"members":[{"income":[1]}]}`, []string{"members[].income"}, true},
 		{`{"notes":{"a":"x"}}`, []string{"notes{}"}, true},
 		{`{"client":{"n\u0061me":"王芳"}}`, []string{"client.name"}, true},
+		{`{"a\/b":"x"}`, []string{"a/b"}, true},
 		{doc, nil, false},
 	} {
 		if got := MayHold([]byte(tc.data), tc.paths); got != tc.want {

@@ -75,15 +75,16 @@ func compile(paths []string) *pathTree {
 
 // MayHold reports whether data may hold a value at one of paths. It is
 // false only when no member name that ends one of paths occurs in data
-// (quoted, and data has no \u escape that could spell one); then Strip,
-// Redact and Erase return data unchanged and Present finds nothing, so a
-// reader can skip parsing data that certainly holds none.
+// (quoted, and data has no escape that could spell one); then Strip,
+// Redact and Erase return data unchanged (or their error, for data that is
+// not JSON) and Present finds nothing, so a reader can skip parsing data
+// that certainly holds none.
 func MayHold(data []byte, paths []string) bool {
 	if len(paths) == 0 {
 		return false
 	}
-	if bytes.Contains(data, []byte(`\u`)) {
-		return true // an escaped member name would hide from the search
+	if bytes.IndexByte(data, '\\') >= 0 {
+		return true // an escaped member name ("n\u0061me", "a\/b") would hide from the search
 	}
 	for _, end := range compile(paths).ends {
 		if bytes.Contains(data, end) {
