@@ -115,13 +115,20 @@ func streamMsgs(tb testing.TB, nc *nats.Conn, stream string) []jetstream.Msg {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	s, err := js.Stream(ctx, stream)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	info, err := s.Info(ctx)
-	if err != nil {
-		tb.Fatal(err)
+	// Right after a node leaves, the stream may have no leader yet and the
+	// JetStream API no responder: ask again until the deadline.
+	var s jetstream.Stream
+	var info *jetstream.StreamInfo
+	for {
+		if s, err = js.Stream(ctx, stream); err == nil {
+			if info, err = s.Info(ctx); err == nil {
+				break
+			}
+		}
+		if ctx.Err() != nil {
+			tb.Fatal(err)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 	n := int(info.State.Msgs)
 	if n == 0 {
