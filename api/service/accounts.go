@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -202,4 +203,23 @@ func (s *Service) Accounts(ctx context.Context, p Principal) ([]AccountView, err
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Username < out[j].Username })
 	return out, nil
+}
+
+// checkMember requires account to be the id of an enabled account of role
+// whose org unit is unit, and returns that id, for the command to record
+// in the canonical form. An account that is not a UUID is a *FieldError
+// (account.format); any other account, or a unit that is not a UUID, a
+// *NotFoundError saying none. Both name field.
+func (s *Service) checkMember(field, account string, role domain.Role, unit, none string) (uuid.UUID, error) {
+	id, err := uuid.Parse(strings.TrimSpace(account))
+	if err != nil {
+		return uuid.Nil, &FieldError{Field: field, Rule: "account.format", Message: "must be the UUID of an account"}
+	}
+	a, ok := s.dir.Account(id)
+	want, werr := uuid.Parse(unit)
+	got, gerr := uuid.Parse(a.OrgUnit)
+	if !ok || a.Disabled || a.Role != role || werr != nil || gerr != nil || got != want {
+		return uuid.Nil, &NotFoundError{Field: field, Message: none}
+	}
+	return id, nil
 }

@@ -115,18 +115,7 @@ func (s *Service) checkUnit(p Principal, unit, field string, kinds ...org.Kind) 
 // not a UUID is a *FieldError; any other account a *NotFoundError, both
 // naming worker_id.
 func (s *Service) checkCaseWorker(worker, station string) (uuid.UUID, error) {
-	const field = "worker_id"
-	id, err := uuid.Parse(strings.TrimSpace(worker))
-	if err != nil {
-		return uuid.Nil, &FieldError{Field: field, Rule: "account.format", Message: "must be the UUID of an account"}
-	}
-	a, ok := s.dir.Account(id)
-	sid, serr := uuid.Parse(station)
-	unit, uerr := uuid.Parse(a.OrgUnit)
-	if !ok || a.Disabled || a.Role != domain.RoleSocialWorker || serr != nil || uerr != nil || unit != sid {
-		return uuid.Nil, &NotFoundError{Field: field, Message: "no such social worker at the case's station"}
-	}
-	return id, nil
+	return s.checkMember("worker_id", worker, domain.RoleSocialWorker, station, "no such social worker at the case's station")
 }
 
 // caseCommand runs decide on an existing case the principal may write.

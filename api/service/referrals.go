@@ -192,16 +192,7 @@ func agencyReaches(t *org.Tree, u org.Unit, station string) bool {
 // agency, so that naming a person never opens the referral to anyone
 // outside the receiving agency; it returns the account's id.
 func (s *Service) checkAgencyPerson(agency, person string) (uuid.UUID, error) {
-	const field = "to_person_id"
-	id, err := uuid.Parse(person)
-	if err != nil {
-		return uuid.Nil, &FieldError{Field: field, Rule: "account.format", Message: "must be the UUID of an account"}
-	}
-	a, ok := s.dir.Account(id)
-	if !ok || a.Disabled || a.OrgUnit != agency || a.Role != domain.RoleAgencyWorker {
-		return uuid.Nil, &NotFoundError{Field: field, Message: "no such agency worker at the to-agency"}
-	}
-	return id, nil
+	return s.checkMember("to_person_id", person, domain.RoleAgencyWorker, agency, "no such agency worker at the to-agency")
 }
 
 // referralAudience says how much of a referral p may see.
