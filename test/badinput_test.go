@@ -46,7 +46,7 @@ func TestBadInput_ProblemAndNothingWritten(t *testing.T) {
 		{"future service", c + "/services", []byte(`{"method":"casework","kind":"home_visit","occurred_on":"` + daysAgo(-3) + `","duration_minutes":5}`), 422, "occurred_on"},
 		{"empty body", c + "/services", []byte(``), 422, ""},
 	}
-	h0 := head(t, env)
+	h0 := env.Head(t)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := env.Do(t, w, http.MethodPost, tc.path, tc.body, nil)
@@ -76,8 +76,8 @@ func TestBadInput_ProblemAndNothingWritten(t *testing.T) {
 			}
 		})
 	}
-	if head(t, env) != h0 {
-		t.Fatalf("bad input moved the head from %d to %d", h0, head(t, env))
+	if env.Head(t) != h0 {
+		t.Fatalf("bad input moved the head from %d to %d", h0, env.Head(t))
 	}
 	// Unknown routes and methods are problems too.
 	if r := env.Do(t, w, http.MethodGet, "/api/v1/nothing-here", nil, nil); r.Status != 404 || !isProblem(r) {

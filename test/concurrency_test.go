@@ -47,12 +47,12 @@ func TestCase_ConcurrentServices(t *testing.T) {
 	// Both read revision 20; the first write wins, the second is stale.
 	etag := `"20"`
 	post(t, env, w1, c+"/services", serviceBody("第一"), http.StatusOK, "If-Match", etag)
-	h0 := head(t, env)
+	h0 := env.Head(t)
 	r := post(t, env, w2, c+"/services", serviceBody("第二"), http.StatusPreconditionFailed, "If-Match", etag)
 	if !isProblem(r) || !strings.Contains(string(r.Body), `"revision":21`) {
 		t.Fatalf("stale If-Match: %s", r.Body)
 	}
-	if head(t, env) != h0 {
+	if env.Head(t) != h0 {
 		t.Fatal("a refused command appended")
 	}
 }
@@ -70,7 +70,7 @@ func TestIdempotency_RetryAcrossRestart(t *testing.T) {
 	if string(first.Body) != string(again.Body) || again.Header.Get("Location") != first.Header.Get("Location") {
 		t.Fatalf("retry answered %s, first %s", again.Body, first.Body)
 	}
-	h0 := head(t, env)
+	h0 := env.Head(t)
 	loc := first.Header.Get("Location")
 	svc := post(t, env, w, loc+"/services", serviceBody("一次"), http.StatusOK, "Idempotency-Key", "svc-1")
 
@@ -80,7 +80,7 @@ func TestIdempotency_RetryAcrossRestart(t *testing.T) {
 	env.Store.Close()
 	env2 := apitest.StartAt(t, dir, false)
 	w = env2.Token(t, "worker")
-	h1 := head(t, env2)
+	h1 := env2.Head(t)
 	if h1 <= h0 {
 		t.Fatalf("head %d after the service, before %d", h1, h0)
 	}
@@ -92,7 +92,7 @@ func TestIdempotency_RetryAcrossRestart(t *testing.T) {
 	if string(r.Body) != string(svc.Body) || r.Header.Get("ETag") != svc.Header.Get("ETag") {
 		t.Fatalf("service retry after restart: %s (first %s)", r.Body, svc.Body)
 	}
-	if head(t, env2) != h1 {
+	if env2.Head(t) != h1 {
 		t.Fatal("a retry appended")
 	}
 	if got := readCase(t, env2, w, loc); got.ServicesDelivered != 1 {

@@ -1,7 +1,6 @@
 package test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -44,15 +43,6 @@ func get(tb testing.TB, env *apitest.Env, token, path string, want int) apitest.
 		tb.Fatalf("GET %s: %d, want %d: %s", path, r.Status, want, r.Body)
 	}
 	return r
-}
-
-func head(tb testing.TB, env *apitest.Env) uint64 {
-	tb.Helper()
-	h, err := env.Store.Head(context.Background())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return h
 }
 
 // newCase opens a case as worker and returns its path.

@@ -80,12 +80,12 @@ func TestCase_Reassign_OnlyToASocialWorkerOfTheStation(t *testing.T) {
 		{"another station's worker", env.Accounts["station2-worker"].AccountID.String(), http.StatusNotFound, "worker_id"},
 		{"another county's worker", env.Accounts["other-worker"].AccountID.String(), http.StatusNotFound, "worker_id"},
 	} {
-		before := head(t, env)
+		before := env.Head(t)
 		r := env.Do(t, sup, http.MethodPost, casePath+"/reassignment", map[string]any{"worker_id": tc.worker, "reason": "轮岗"}, nil)
 		if r.Status != tc.status || !isProblem(r) || !strings.Contains(string(r.Body), tc.rule) {
 			t.Errorf("%s: %d %s, want %d naming %s", tc.name, r.Status, r.Body, tc.status, tc.rule)
 		}
-		if after := head(t, env); after != before {
+		if after := env.Head(t); after != before {
 			t.Errorf("%s: the store's head moved from %d to %d", tc.name, before, after)
 		}
 	}

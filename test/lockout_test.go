@@ -52,12 +52,12 @@ func TestLogin_FailuresOnTwoNodes_LockBoth(t *testing.T) {
 	for i := range account.MaxLoginFailures {
 		expectLogin(t, nodes[i%2], "worker", wrong, http.StatusUnauthorized)
 	}
-	h := head(t, a)
+	h := a.Head(t)
 	for _, env := range nodes {
 		expectLogin(t, env, "worker", apitest.Password, http.StatusTooManyRequests)
 		expectLogin(t, env, "worker", wrong, http.StatusTooManyRequests)
 	}
-	if head(t, a) != h {
+	if a.Head(t) != h {
 		t.Fatal("attempts on a locked account appended")
 	}
 	expectLogin(t, b, "worker2", apitest.Password, http.StatusOK) // another account is unaffected
@@ -159,12 +159,12 @@ func TestLogin_ConcurrentFailuresOnTwoNodes_NeverCountedPastTheLock(t *testing.T
 // account, and writes nothing to the store.
 func TestLogin_UnknownUsername_LockedLikeAnAccount_NothingWritten(t *testing.T) {
 	a, _ := twoNodes(t, nil)
-	h := head(t, a)
+	h := a.Head(t)
 	for range account.MaxLoginFailures {
 		expectLogin(t, a, "nobody-here", "wrong-password-tried", http.StatusUnauthorized)
 	}
 	expectLogin(t, a, "nobody-here", "wrong-password-tried", http.StatusTooManyRequests)
-	if head(t, a) != h {
+	if a.Head(t) != h {
 		t.Fatal("logins under an unknown username appended")
 	}
 }

@@ -220,11 +220,11 @@ func TestForgetClient_TwoAdmins_ErasedEverywhere_SecondForgetNoOp(t *testing.T) 
 		t.Errorf("follow-up with notes after forget: %s", r.Body)
 	}
 	// A second forget is a no-op.
-	h := head(t, env)
+	h := env.Head(t)
 	r = post(t, env, admin, clientPath+"/forget-requests", map[string]any{"reason": "再次申请"}, http.StatusOK)
 	var res struct{ Events int }
 	r.JSON(t, &res)
-	if res.Events != 0 || head(t, env) != h {
+	if res.Events != 0 || env.Head(t) != h {
 		t.Fatalf("second forget appended: %s", r.Body)
 	}
 	// Lookup by ID number finds nothing any more.

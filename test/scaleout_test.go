@@ -165,12 +165,12 @@ func TestAccounts_CreateRetriedOnAnotherNode_AnswersTheFirstResponse(t *testing.
 	admin := a.Token(t, "admin")
 	body := newAccount(a, "retried")
 	first := post(t, a, admin, "/api/v1/accounts", body, http.StatusCreated, "Idempotency-Key", "acct-retried")
-	h := head(t, a)
+	h := a.Head(t)
 	again := post(t, b, admin, "/api/v1/accounts", body, http.StatusCreated, "Idempotency-Key", "acct-retried")
 	if string(again.Body) != string(first.Body) || again.Header.Get("Idempotency-Replayed") != "true" {
 		t.Fatalf("retry answered %s, first %s", again.Body, first.Body)
 	}
-	if head(t, b) != h {
+	if b.Head(t) != h {
 		t.Fatal("the retry appended")
 	}
 	r := post(t, b, admin, "/api/v1/accounts", body, http.StatusConflict)

@@ -188,6 +188,16 @@ func (e *Env) load(tb testing.TB) {
 	}
 }
 
+// Head returns the position of the store's last event.
+func (e *Env) Head(tb testing.TB) uint64 {
+	tb.Helper()
+	h, err := e.Store.Head(context.Background())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return h
+}
+
 // Token logs username in over HTTP and returns its bearer token.
 func (e *Env) Token(tb testing.TB, username string) string {
 	tb.Helper()

@@ -83,10 +83,7 @@ func TestFeed_SlowReader_DroppedWithoutBlockingOthers_ResumesFromLog(t *testing.
 func TestFeed_FarBehind_CatchesUpThenGoesLive(t *testing.T) {
 	env := apitest.Start(t)
 	log := &feedtest.Log{Store: env.Store, Units: env.Units}
-	start, err := env.Store.Head(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	start := env.Head(t)
 	log.Referrals(t, 300, "station", "agency")
 	log.Referrals(t, 50, "station3", "agency2") // out of the supervisor's scope
 	f := openFeed(t, env, "supervisor", service.FeedRequest{Categories: []string{"referral"}, After: start, Buffer: 8})
@@ -128,10 +125,7 @@ func TestFeed_CloseFeeds_EndsOpenFeeds(t *testing.T) {
 func TestFeed_OpenedAfterNoFeedWasOpen_MissesNothing(t *testing.T) {
 	env := apitest.Start(t)
 	log := &feedtest.Log{Store: env.Store, Units: env.Units}
-	seen, err := env.Store.Head(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	seen := env.Head(t)
 	var want []uint64
 	for range 3 {
 		_, pos := log.ReferralAt(t, "station", "agency")
@@ -212,10 +206,7 @@ func TestFeed_CredentialsExpire_EndsFeed(t *testing.T) {
 func TestFeed_CredentialsExpireDuringCatchUp_NothingAfter(t *testing.T) {
 	env := apitest.Start(t)
 	log := &feedtest.Log{Store: env.Store, Units: env.Units}
-	start, err := env.Store.Head(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	start := env.Head(t)
 	log.Referrals(t, 3000, "station3", "agency2") // out of the supervisor's scope
 	log.Referral(t, "station", "agency")
 	p := env.Accounts["supervisor"]
