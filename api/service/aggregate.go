@@ -324,6 +324,10 @@ func (s *Service) encode(p Principal, actor domain.Actor, opts Options, now time
 	if occurred.IsZero() {
 		occurred = now
 	}
+	var idem string
+	if opts.IdempotencyKey != "" {
+		idem = idempotencyStream(p, opts.IdempotencyKey)
+	}
 	out := make([]eventstore.EventData, len(payloads))
 	plain = make([][]byte, len(payloads))
 	for i, pl := range payloads {
@@ -337,8 +341,8 @@ func (s *Service) encode(p Principal, actor domain.Actor, opts Options, now time
 			CorrelationID: opts.CorrelationID, CausationID: opts.CausationID, Reason: opts.Reason,
 			Schema: schema, OccurredAt: occurred.UTC(),
 		}
-		if opts.IdempotencyKey != "" {
-			md.Extra = map[string]string{"idempotency": idempotencyStream(p, opts.IdempotencyKey)}
+		if idem != "" {
+			md.Extra = map[string]string{"idempotency": idem}
 		}
 		out[i] = eventstore.EventData{ID: newEventID(), Type: name, Data: data, Metadata: md}
 	}
