@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"slices"
 	"strconv"
@@ -443,5 +444,100 @@ func TestContract_StaleIfMatch_PreconditionFailed(t *testing.T) {
 	wantStatus(t, "fresh inspection", env.Do(t, env.Token(t, "county"), http.MethodPost, path+"/inspections", insp, map[string]string{"If-Match": `"1"`}), http.StatusOK)
 	if v := getContract(t, env, bureau, path); v.Revision != 2 {
 		t.Fatalf("revision %d, want 2", v.Revision)
+	}
+}
+
+// Ids written in upper case (RFC 9562 lets clients) are recorded in the
+// canonical form the rules and views compare with, wherever a contract
+// command takes one; the township party must be a county or station in
+// the bureau's scope.
+func TestContract_IDsInUpperCase_RecordedCanonically(t *testing.T) {
+	env := apitest.Start(t)
+	bureau, worker := env.Token(t, "bureau"), env.Token(t, "worker")
+	up := func(unit string) string { return strings.ToUpper(env.Units[unit].String()) }
+	open := openContractBody(env)
+	open["stations"], open["bureau_unit"] = []string{up("station"), up("station2")}, up("bureau")
+	r := env.Do(t, bureau, http.MethodPost, "/api/v1/contracts", open, nil)
+	wantStatus(t, "open", r, http.StatusCreated)
+	path := r.Header.Get("Location")
+	wantStatus(t, "award", env.Do(t, bureau, http.MethodPost, path+"/award", map[string]any{
+		"contractor_unit": up("contractor"), "amount": 50_000_000}, nil), http.StatusOK)
+
+	sign := func(edit func(map[string]any)) apitest.Response {
+		body := agreementBody(env, 1, newCycle().start1)
+		parties := body["parties"].(map[string]any)
+		for side, unit := range map[string]string{"bureau": "bureau", "township": "station", "contractor": "contractor"} {
+			parties[side].(map[string]any)["unit"] = up(unit)
+		}
+		body["staffing"] = []map[string]any{{"station": up("station"), "resident_workers": 2}, {"station": up("station2"), "resident_workers": 1}}
+		if edit != nil {
+			edit(body)
+		}
+		return env.Do(t, bureau, http.MethodPost, path+"/agreements", body, nil)
+	}
+	township := func(unit string) func(map[string]any) {
+		return func(b map[string]any) { b["parties"].(map[string]any)["township"].(map[string]any)["unit"] = unit }
+	}
+	head := env.Head(t)
+	for _, tc := range []struct {
+		name   string
+		edit   func(map[string]any)
+		status int
+		rule   string
+	}{
+		{"a station listed twice, in either case", func(b map[string]any) {
+			b["staffing"] = []map[string]any{{"station": up("station"), "resident_workers": 2},
+				{"station": env.Units["station"].String(), "resident_workers": 1}, {"station": up("station2"), "resident_workers": 1}}
+		}, http.StatusUnprocessableEntity, "contract.sign.staffing_per_station"},
+		{"township not an id", township("湖滨街道"), http.StatusUnprocessableEntity, "org_unit.format"},
+		{"township another county's station", township(up("station3")), http.StatusNotFound, "parties.township.unit"},
+		{"township an agency", township(up("agency")), http.StatusUnprocessableEntity, "org_unit.kind"},
+	} {
+		r := sign(tc.edit)
+		if r.Status != tc.status || !strings.Contains(string(r.Body), tc.rule) {
+			t.Errorf("%s: %d %s, want %d naming %s", tc.name, r.Status, r.Body, tc.status, tc.rule)
+		}
+	}
+	if after := env.Head(t); after != head {
+		t.Fatalf("refused agreements moved the store's head from %d to %d", head, after)
+	}
+	wantStatus(t, "sign", sign(nil), http.StatusOK)
+
+	wantStatus(t, "staffing", env.Do(t, worker, http.MethodPost, path+"/staffing", map[string]any{
+		"station": up("station"), "workers": []map[string]any{{"worker_id": "w-1", "employer_unit": up("contractor")}}}, nil), http.StatusOK)
+	inspector := strings.ToUpper(env.Accounts["county"].AccountID.String())
+	wantStatus(t, "inspection", env.Do(t, bureau, http.MethodPost, path+"/inspections", map[string]any{
+		"station": up("station2"), "inspector": inspector, "findings": "台账齐全", "severity": "none"}, nil), http.StatusOK)
+
+	h := env.Do(t, env.Token(t, "auditor"), http.MethodGet, path+"/history", nil, nil)
+	wantStatus(t, "history", h, http.StatusOK)
+	var page struct {
+		Events []struct {
+			Type string
+			Data json.RawMessage
+		}
+	}
+	h.JSON(t, &page)
+	want := map[string][]string{
+		"ProcurementOpened":  {"bureau", "station", "station2"},
+		"ContractAwarded":    {"contractor"},
+		"AgreementSigned":    {"bureau", "station", "station2", "contractor"},
+		"StaffingChanged":    {"station", "contractor"},
+		"InspectionRecorded": {"station2"},
+	}
+	for _, e := range page.Events {
+		data := string(e.Data)
+		for _, unit := range want[e.Type] {
+			if !strings.Contains(data, `"`+env.Units[unit].String()+`"`) {
+				t.Errorf("%s does not name %s canonically: %s", e.Type, unit, data)
+			}
+		}
+		if strings.Contains(data, up("station")) || strings.Contains(data, up("station2")) || strings.Contains(data, inspector) {
+			t.Errorf("%s records an id in upper case: %s", e.Type, data)
+		}
+		delete(want, e.Type)
+	}
+	if len(want) > 0 {
+		t.Fatalf("history lacks %v", want)
 	}
 }

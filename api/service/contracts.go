@@ -92,6 +92,17 @@ func (s *Service) OpenProcurement(ctx context.Context, p Principal, opts Options
 	})
 }
 
+// canonicalID is id in canonical form when it parses as a UUID (RFC 9562
+// lets clients write upper case), and id unchanged otherwise: the domain
+// compares ids as the strings the service records, and refuses with its own
+// rule an id that matches nothing.
+func canonicalID(id string) string {
+	if u, err := uuid.Parse(id); err == nil {
+		return u.String()
+	}
+	return id
+}
+
 // contractCommand runs decide on an existing contract the principal may see.
 func (s *Service) contractCommand(ctx context.Context, p Principal, opts Options, id uuid.UUID, decide func(*contract.State, domain.Cmd) ([]domain.Payload, error)) (Result, error) {
 	if !can(p, contractReaders...) {
@@ -154,9 +165,26 @@ func (s *Service) fillContractor(p Principal, in *contract.AwardInput) error {
 	return nil
 }
 
-// SignAgreement signs the tripartite agreement of the next cycle year.
-// Errors: ErrNotFound, rule errors of contract.State.Sign.
+// SignAgreement signs the tripartite agreement of the next cycle year. The
+// parties' units and the staffed stations are recorded in canonical form.
+// The township party's unit must be a county or station in a bureau
+// officer's scope (for anyone else the domain refuses the role first).
+// Errors: ErrNotFound (also for the township's unit: *NotFoundError),
+// *FieldError (a malformed township unit, or one of another kind), rule
+// errors of contract.State.Sign.
 func (s *Service) SignAgreement(ctx context.Context, p Principal, opts Options, id uuid.UUID, in contract.SignInput) (Result, error) {
+	for _, party := range []*contract.Party{&in.Parties.Bureau, &in.Parties.Township, &in.Parties.Contractor} {
+		party.Unit = canonicalID(party.Unit)
+	}
+	if p.Role == domain.RoleBureauOfficer && in.Parties.Township.Unit != "" {
+		if _, err := s.checkUnit(p, in.Parties.Township.Unit, "parties.township.unit", org.KindCounty, org.KindStation); err != nil {
+			return Result{}, err
+		}
+	}
+	in.Staffing = slices.Clone(in.Staffing)
+	for i := range in.Staffing {
+		in.Staffing[i].Station = canonicalID(in.Staffing[i].Station)
+	}
 	return s.contractCommand(ctx, p, opts, id, func(st *contract.State, c domain.Cmd) ([]domain.Payload, error) {
 		return st.Sign(c, in)
 	})
@@ -170,9 +198,11 @@ func (s *Service) SubmitContractReport(ctx context.Context, p Principal, opts Op
 	})
 }
 
-// RecordContractInspection records a supervision or inspection visit.
+// RecordContractInspection records a supervision or inspection visit, its
+// station and an inspector given by id in canonical form.
 // Errors: ErrNotFound, rule errors of contract.State.RecordInspection.
 func (s *Service) RecordContractInspection(ctx context.Context, p Principal, opts Options, id uuid.UUID, in contract.InspectInput) (Result, error) {
+	in.Station, in.Inspector = canonicalID(in.Station), canonicalID(in.Inspector)
 	return s.contractCommand(ctx, p, opts, id, func(st *contract.State, c domain.Cmd) ([]domain.Payload, error) {
 		return st.RecordInspection(c, in)
 	})
@@ -180,8 +210,16 @@ func (s *Service) RecordContractInspection(ctx context.Context, p Principal, opt
 
 // ChangeContractStaffing records the resident workers in place at a station.
 // Errors: ErrNotFound, rule errors of contract.State.ChangeStaffing
-// (contract.subcontracting.prohibited for staff of another employer).
+// (contract.subcontracting.prohibited for staff of another employer). The
+// station, and workers' ids and employers given as UUIDs, are recorded in
+// canonical form.
 func (s *Service) ChangeContractStaffing(ctx context.Context, p Principal, opts Options, id uuid.UUID, in contract.StaffingInput) (Result, error) {
+	in.Station = canonicalID(in.Station)
+	in.Workers = slices.Clone(in.Workers)
+	for i := range in.Workers {
+		w := &in.Workers[i]
+		w.WorkerID, w.EmployerUnit = canonicalID(w.WorkerID), canonicalID(w.EmployerUnit)
+	}
 	return s.contractCommand(ctx, p, opts, id, func(st *contract.State, c domain.Cmd) ([]domain.Payload, error) {
 		return st.ChangeStaffing(c, in)
 	})
