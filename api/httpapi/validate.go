@@ -163,6 +163,15 @@ func readBody(req *http.Request) ([]byte, error) {
 // (numbers kept as json.Number). whole also refuses anything but JSON
 // whitespace after the value, as json.Valid does.
 func decodeValue(body []byte, whole bool) (any, error) {
+	if v, ok := parseValue(body); ok {
+		return v, nil
+	}
+	return decodeJSON(body, whole)
+}
+
+// decodeJSON is decodeValue through encoding/json, which also words the
+// errors.
+func decodeJSON(body []byte, whole bool) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var v any
