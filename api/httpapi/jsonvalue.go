@@ -18,21 +18,25 @@ const maxFastDepth = 64
 // surrogate, nesting past maxFastDepth. Request bodies are small and
 // plain; reading them without the decoder's scanner and reflection costs a
 // fraction of its time and allocations.
-func parseValue(body []byte) (v any, ok bool) {
+//
+// unique is false when an object repeats a key: the map keeps the last,
+// where decoding into a struct decodes each (see bindValue).
+func parseValue(body []byte) (v any, unique, ok bool) {
 	p := valueParser{b: body}
 	p.space()
 	v, ok = p.value()
 	if !ok {
-		return nil, false
+		return nil, false, false
 	}
 	p.space()
-	return v, p.i == len(p.b)
+	return v, !p.dups, p.i == len(p.b)
 }
 
 type valueParser struct {
 	b     []byte
 	i     int
 	depth int
+	dups  bool // an object repeated a key
 }
 
 func (p *valueParser) space() {
@@ -107,6 +111,9 @@ func (p *valueParser) object() (any, bool) {
 		v, ok := p.value()
 		if !ok {
 			return nil, false
+		}
+		if _, seen := m[k]; seen {
+			p.dups = true
 		}
 		m[k] = v
 		p.space()

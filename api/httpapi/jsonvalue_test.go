@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"strings"
@@ -19,7 +21,7 @@ func agrees(t interface {
 	Fatalf(string, ...any)
 }, body []byte) (ok bool) {
 	t.Helper()
-	got, ok := parseValue(body)
+	got, unique, ok := parseValue(body)
 	want, err := decodeJSON(body, true)
 	if !ok {
 		return false
@@ -27,16 +29,58 @@ func agrees(t interface {
 	if err != nil {
 		t.Fatalf("parseValue took %q, encoding/json refuses it: %v", body, err)
 	}
+	if unique == repeatsKey(body) {
+		t.Fatalf("parseValue(%q): unique = %v", body, unique)
+	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("parseValue(%q) = %#v, encoding/json gives %#v", body, got, want)
 	}
 	return true
 }
 
+// repeatsKey reports whether an object in the JSON text body repeats a
+// key, reading it with encoding/json's tokenizer.
+func repeatsKey(body []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	var stack []map[string]bool // keys of each open object; nil for arrays
+	expectKey := func() bool { return len(stack) > 0 && stack[len(stack)-1] != nil }
+	key := true // the next string in an object is a key
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		switch tok := tok.(type) {
+		case json.Delim:
+			switch tok {
+			case '{':
+				stack = append(stack, map[string]bool{})
+				key = true
+				continue
+			case '[':
+				stack = append(stack, nil)
+			case '}', ']':
+				stack = stack[:len(stack)-1]
+			}
+		case string:
+			if expectKey() && key {
+				if stack[len(stack)-1][tok] {
+					return true
+				}
+				stack[len(stack)-1][tok] = true
+				key = false
+				continue
+			}
+		}
+		// A value ends; in an object the next string is a key.
+		key = true
+	}
+}
+
 func TestParseValue_AgreesWithEncodingJSON(t *testing.T) {
 	taken := []string{
 		`{}`, `[]`, ` {"a":1} `, "\t\r\n[1,2,3]\n", `"x"`, `""`, `0`, `-0`, `-0.5e+10`, `1E-2`, `123456789012345678901234567890`,
-		`true`, `false`, `null`, `{"a":{"b":[{"c":null}]}}`, `{"a":1,"a":2}`, `{"a":[],"b":{}}`,
+		`true`, `false`, `null`, `{"a":{"b":[{"c":null}]}}`, `{"a":1,"a":2}`, `{"a":{"b":1,"b":2},"c":[{"d":1},{"d":1,"d":1}]}`, `{"a":[],"b":{}}`,
 		`{"notes":"入户走访，了解老人近况。","duration_minutes":30,"workers":["王丽娟"]}`,
 		`"a\"b\\c\/d\b\f\n\r\t"`, `"\u00e9\u4e2d\uFFFF\u0000"`, `{"k\u00e9y":"v"}`, `"\u0041BC"`,
 		`[1 , 2 ,"x" ]`, `{ "a" : true }`, "\"\x7f\"",

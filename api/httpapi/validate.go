@@ -27,7 +27,12 @@ import (
 // the principal authenticate found.
 type request struct {
 	echo.Context
-	body      []byte
+	body []byte
+	// value is the body decoded for its schema (nil when empty); unique
+	// says that no object in it repeated a key, so that bind may set the
+	// input from it (bindValue).
+	value     any
+	unique    bool
 	principal service.Principal
 }
 
@@ -116,6 +121,7 @@ func (s *Server) validate(op *operation, next echo.HandlerFunc) echo.HandlerFunc
 			return newProblem(c, pkTooLarge, fmt.Sprintf("the body is larger than %d bytes", maxBody))
 		}
 		var value any
+		unique := false
 		if len(bytes.TrimSpace(body)) > 0 {
 			mt := req.Header.Get(echo.HeaderContentType)
 			if mt != echo.MIMEApplicationJSON {
@@ -128,12 +134,15 @@ func (s *Server) validate(op *operation, next echo.HandlerFunc) echo.HandlerFunc
 				return newProblem(c, pkMalformed, "the body is not valid UTF-8",
 					ProblemField{Field: "", Rule: "body.utf8", Message: "the body is not valid UTF-8"})
 			}
-			if value, err = decodeValue(body, true); err != nil {
-				return newProblem(c, pkMalformed, "the body is not valid JSON",
-					ProblemField{Field: "", Rule: "body.json", Message: "the body is not valid JSON"})
+			var ok bool
+			if value, unique, ok = parseValue(body); !ok {
+				if value, err = decodeJSON(body, true); err != nil {
+					return newProblem(c, pkMalformed, "the body is not valid JSON",
+						ProblemField{Field: "", Rule: "body.json", Message: "the body is not valid JSON"})
+				}
 			}
 		}
-		rc := &request{Context: c, body: body}
+		rc := &request{Context: c, body: body, value: value, unique: unique}
 		if op == nil {
 			return next(rc)
 		}
@@ -174,7 +183,7 @@ func readBody(req *http.Request) ([]byte, error) {
 // (numbers kept as json.Number). whole also refuses anything but JSON
 // whitespace after the value, as json.Valid does.
 func decodeValue(body []byte, whole bool) (any, error) {
-	if v, ok := parseValue(body); ok {
+	if v, _, ok := parseValue(body); ok {
 		return v, nil
 	}
 	return decodeJSON(body, whole)
@@ -407,6 +416,9 @@ var propertyRe = regexp.MustCompile(`^property "([^"]+)"`)
 
 // bind decodes the validated body into v, refusing unknown fields.
 func bind(c echo.Context, v any) error {
+	if r, ok := c.(*request); ok && r.unique && bindValue(v, r.value) {
+		return nil
+	}
 	body := bodyOf(c)
 	if len(bytes.TrimSpace(body)) == 0 {
 		body = []byte("{}")
