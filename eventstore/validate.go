@@ -1,13 +1,14 @@
 package eventstore
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
+
+	"casework/eventstore/jsonscan"
 )
 
 // Limits on appended events.
@@ -132,16 +133,16 @@ func validateEvent(i int, e *EventData) error {
 	if !utf8.Valid(e.Data) {
 		return &InputError{Field: f("data"), Rule: "event.data.utf8", Message: "event data is not valid UTF-8"}
 	}
-	if !json.Valid(e.Data) {
+	if !jsonscan.Valid(e.Data) {
 		return &InputError{Field: f("data"), Rule: "event.data.json", Message: "event data is not valid JSON"}
 	}
 	m := &e.Metadata
-	for name, v := range map[string]string{
-		"actor": m.Actor, "role": m.Role, "org_unit": m.OrgUnit, "correlation_id": m.CorrelationID,
-		"causation_id": m.CausationID, "reason": m.Reason,
+	for _, field := range [...]struct{ name, v string }{
+		{"actor", m.Actor}, {"role", m.Role}, {"org_unit", m.OrgUnit}, {"correlation_id", m.CorrelationID},
+		{"causation_id", m.CausationID}, {"reason", m.Reason},
 	} {
-		if !utf8.ValidString(v) {
-			return &InputError{Field: f("metadata." + name), Rule: "event.metadata.utf8", Message: "metadata is not valid UTF-8"}
+		if !utf8.ValidString(field.v) {
+			return &InputError{Field: f("metadata." + field.name), Rule: "event.metadata.utf8", Message: "metadata is not valid UTF-8"}
 		}
 	}
 	size := len(e.Data) + len(m.Actor) + len(m.Role) + len(m.OrgUnit) + len(m.CorrelationID) + len(m.CausationID) + len(m.Reason)
