@@ -37,78 +37,141 @@ func p99ms(lat []time.Duration) float64 {
 // clients (each on its own case) on the embedded default, beside
 // store_append_writers=16, the same measurement as eventstore/sqlite's
 // BenchmarkAppend/writers=16, in the same run: their ratio is what HTTP,
-// JSON, validation, authentication and the fold cost.
+// JSON, validation, authentication and the fold cost. interleaved runs
+// both in turns of recordTurn events, so that both see the same machine
+// (its load moves between sub-benchmarks that run seconds apart), and
+// reports their ratio.
 func BenchmarkRecordService(b *testing.B) {
 	const clients = 16
 	b.Run("http_clients=16", func(b *testing.B) {
-		env := apitest.Start(b)
-		tok := env.Token(b, "worker")
-		cases := make([]string, clients)
-		for i := range cases {
-			cases[i] = newCase(b, env, tok)
-		}
-		body, _ := json.Marshal(serviceBody("入户走访，了解老人近况并联系社区医生。"))
-		var next atomic.Int64
-		lats := make([][]time.Duration, clients)
-		var wg sync.WaitGroup
+		rec := newRecorder(b, clients)
 		b.ResetTimer()
 		cpu0 := cpuTime()
-		start := time.Now()
-		for c := range clients {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				conn, err := dialHTTP(env.HTTP.Listener.Addr().String())
+		elapsed, lats := rec.run(b, b.N)
+		b.StopTimer()
+		b.ReportMetric(float64(b.N)/elapsed.Seconds(), "events/s")
+		b.ReportMetric(p99ms(lats), "p99-ms")
+		b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/event")
+		st := rec.env.Store.Stats()
+		b.ReportMetric(float64(st.Appends)/float64(max(st.Commits, 1)), "appends/commit")
+	})
+	b.Run("store_append_writers=16", func(b *testing.B) {
+		app := newStoreAppenders(b, clients)
+		b.ResetTimer()
+		cpu0 := cpuTime()
+		elapsed, _ := app.run(b, b.N)
+		b.StopTimer()
+		b.ReportMetric(float64(b.N)/elapsed.Seconds(), "events/s")
+		b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/event")
+	})
+	b.Run("interleaved", func(b *testing.B) {
+		rec, app := newRecorder(b, clients), newStoreAppenders(b, clients)
+		var httpTime, storeTime time.Duration
+		b.ResetTimer()
+		for done := 0; done < b.N; done += recordTurn {
+			n := min(recordTurn, b.N-done)
+			t, _ := rec.run(b, n)
+			httpTime += t
+			t, _ = app.run(b, n)
+			storeTime += t
+		}
+		b.StopTimer()
+		b.ReportMetric(float64(b.N)/httpTime.Seconds(), "http-events/s")
+		b.ReportMetric(float64(b.N)/storeTime.Seconds(), "store-events/s")
+		b.ReportMetric(storeTime.Seconds()/httpTime.Seconds(), "ratio")
+		st := rec.env.Store.Stats()
+		b.ReportMetric(float64(st.Appends)/float64(max(st.Commits, 1)), "http-appends/commit")
+	})
+}
+
+// recordTurn is the events each side records in a turn of the interleaved
+// measurement: enough that the writer's batching settles within a turn.
+const recordTurn = 2000
+
+// recorder is BenchmarkRecordService's HTTP side: clients keep-alive
+// connections, each recording services on a case of its own.
+type recorder struct {
+	env   *apitest.Env
+	conns []*benchConn
+	reqs  [][]byte
+}
+
+func newRecorder(b *testing.B, clients int) *recorder {
+	b.Helper()
+	env := apitest.Start(b)
+	tok := env.Token(b, "worker")
+	body, _ := json.Marshal(serviceBody("入户走访，了解老人近况并联系社区医生。"))
+	addr := env.HTTP.Listener.Addr().String()
+	r := &recorder{env: env}
+	for range clients {
+		conn, err := dialHTTP(addr)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { conn.Close() })
+		r.conns = append(r.conns, conn)
+		r.reqs = append(r.reqs, rawPost(addr, newCase(b, env, tok)+"/services", tok, body))
+	}
+	return r
+}
+
+// run records n services between the clients, returning the time it took
+// and the latency of each.
+func (r *recorder) run(b *testing.B, n int) (time.Duration, []time.Duration) {
+	var next atomic.Int64
+	lats := make([][]time.Duration, len(r.conns))
+	var wg sync.WaitGroup
+	start := time.Now()
+	for c, conn := range r.conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := next.Add(1); i <= int64(n); i = next.Add(1) {
+				t0 := time.Now()
+				status, err := conn.do(r.reqs[c])
 				if err != nil {
 					b.Error(err)
 					return
 				}
-				defer conn.Close()
-				req := rawPost(env.HTTP.Listener.Addr().String(), cases[c]+"/services", tok, body)
-				for i := next.Add(1); i <= int64(b.N); i = next.Add(1) {
-					t0 := time.Now()
-					status, err := conn.do(req)
-					if err != nil {
-						b.Error(err)
-						return
-					}
-					lats[c] = append(lats[c], time.Since(t0))
-					if status != http.StatusOK {
-						b.Errorf("status %d", status)
-						return
-					}
+				lats[c] = append(lats[c], time.Since(t0))
+				if status != http.StatusOK {
+					b.Errorf("status %d", status)
+					return
 				}
-			}()
-		}
-		wg.Wait()
-		elapsed := time.Since(start)
-		b.StopTimer()
-		b.ReportMetric(float64(b.N)/elapsed.Seconds(), "events/s")
-		b.ReportMetric(p99ms(slices.Concat(lats...)), "p99-ms")
-		b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/event")
-		st := env.Store.Stats()
-		b.ReportMetric(float64(st.Appends)/float64(max(st.Commits, 1)), "appends/commit")
-	})
-	b.Run("store_append_writers=16", func(b *testing.B) {
-		s, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "events.db"), sqlite.Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer s.Close()
-		pool := make([]eventstore.EventData, 64)
-		for i := range pool {
-			pool[i] = storetest.Event(b, "ServiceDelivered")
-		}
-		b.ResetTimer()
-		cpu0 := cpuTime()
-		elapsed, _ := storetest.AppendConcurrently(b, s, clients, func(i int) eventstore.EventData {
-			e := pool[i%len(pool)]
-			e.ID = uuid.Must(uuid.NewV7())
-			return e
-		})
-		b.StopTimer()
-		b.ReportMetric(float64(b.N)/elapsed.Seconds(), "events/s")
-		b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/event")
+			}
+		}()
+	}
+	wg.Wait()
+	return time.Since(start), slices.Concat(lats...)
+}
+
+// storeAppenders is BenchmarkRecordService's baseline: the bare store's
+// concurrent appends, as eventstore/sqlite's BenchmarkAppend measures
+// them, of service events.
+type storeAppenders struct {
+	app  *storetest.Appenders
+	pool []eventstore.EventData
+}
+
+func newStoreAppenders(b *testing.B, writers int) *storeAppenders {
+	b.Helper()
+	s, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "events.db"), sqlite.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	a := &storeAppenders{app: storetest.NewAppenders(s, writers), pool: make([]eventstore.EventData, 64)}
+	for i := range a.pool {
+		a.pool[i] = storetest.Event(b, "ServiceDelivered")
+	}
+	return a
+}
+
+func (a *storeAppenders) run(b *testing.B, n int) (time.Duration, []time.Duration) {
+	return a.app.Run(b, n, func(i int) eventstore.EventData {
+		e := a.pool[i%len(a.pool)]
+		e.ID = uuid.Must(uuid.NewV7())
+		return e
 	})
 }
 
