@@ -85,7 +85,6 @@ type kinds struct {
 type refused struct {
 	kinds
 	Quoted int             `json:"quoted,string"`
-	Dash   string          `json:"-,"`
 	Spaced string          `json:"a b"`
 	Time   time.Time       `json:"time"`
 	Raw    json.RawMessage `json:"raw"`
@@ -272,6 +271,8 @@ func TestBindValue_Table(t *testing.T) {
 		switch {
 		case want == nil && bound:
 			t.Errorf("%s: bound as %+v", body, got)
+		case got.hidden != "":
+			t.Errorf("%s: set an unexported field", body)
 		case want == nil && !reflect.ValueOf(got).IsZero():
 			t.Errorf("%s: refused, but changed the input to %+v", body, got)
 		case want != nil && !bound:
@@ -293,7 +294,8 @@ func TestBindValue_Table(t *testing.T) {
 }
 
 // Two fields of one JSON name: encoding/json picks one by its tag, or
-// neither; bindValue leaves the name to it.
+// neither; bindValue leaves the name to it. (Types built at run time, so
+// that vet does not refuse their tags.)
 func TestBindValue_RepeatedName_Refused(t *testing.T) {
 	str := reflect.TypeFor[string]()
 	typ := reflect.StructOf([]reflect.StructField{
@@ -301,6 +303,14 @@ func TestBindValue_RepeatedName_Refused(t *testing.T) {
 	v, _, _ := parseValue([]byte(`{"dup":"x"}`))
 	if bindValue(reflect.New(typ).Interface(), v) {
 		t.Error("bound a repeated name")
+	}
+	// A field named "-" by the tag "-,", as encoding/json names it.
+	dash := reflect.StructOf([]reflect.StructField{{Name: "D", Type: str, Tag: `json:"-,"`}})
+	got, want := reflect.New(dash), reflect.New(dash)
+	v, _, _ = parseValue([]byte(`{"-":"x"}`))
+	if err := json.Unmarshal([]byte(`{"-":"x"}`), want.Interface()); err != nil || !bindValue(got.Interface(), v) ||
+		!reflect.DeepEqual(got.Interface(), want.Interface()) {
+		t.Errorf("field named -: bound %+v, encoding/json %+v (%v)", got.Elem(), want.Elem(), err)
 	}
 	v, _, _ = parseValue([]byte(`{"c":"x"}`))
 	if !bindValue(reflect.New(typ).Interface(), v) {

@@ -95,14 +95,14 @@ func TestCompileSchema_RefusesKeywordsItDoesNotRead(t *testing.T) {
 		"oneOf":          {OneOf: openapi3.SchemaRefs{{Value: str}}},
 		"nullable":       openapi3.NewStringSchema().WithNullable(),
 		"readOnly":       {Type: &openapi3.Types{"string"}, ReadOnly: true},
-		"multipleOf":     {Type: &openapi3.Types{"integer"}, MultipleOf: openapi3.Float64Ptr(2)},
+		"multipleOf":     {Type: &openapi3.Types{"integer"}, MultipleOf: openapi3.Ptr(float64(2))},
 		"integer format": openapi3.NewInt32Schema(),
 		"two types":      {Type: &openapi3.Types{"string", "integer"}},
 		"uniqueItems":    openapi3.NewArraySchema().WithUniqueItems(true),
 		"pattern on int": {Type: &openapi3.Types{"integer"}, Pattern: "^1$"},
 		"props schema":   openapi3.NewObjectSchema().WithAdditionalProperties(str),
 		"minProperties":  {Type: &openapi3.Types{"object"}, MinProps: 1},
-		"exclusive":      {Type: &openapi3.Types{"number"}, Min: openapi3.Float64Ptr(0), ExclusiveMin: openapi3.ExclusiveBound{Bool: openapi3.BoolPtr(true)}},
+		"exclusive":      {Type: &openapi3.Types{"number"}, Min: openapi3.Ptr(float64(0)), ExclusiveMin: openapi3.ExclusiveBound{Bool: openapi3.Ptr(true)}},
 		"enum numbers":   {Type: &openapi3.Types{"integer"}, Enum: []any{1.0, 2.0}},
 		"unicode escape": {Type: &openapi3.Types{"string"}, Pattern: `^\u4e00$`},
 		"nested":         openapi3.NewObjectSchema().WithProperty("a", openapi3.NewStringSchema().WithNullable()),
@@ -121,7 +121,7 @@ func TestSchemaCheck_Table(t *testing.T) {
 		WithProperty("e", &openapi3.Schema{Type: &openapi3.Types{"string"}, Enum: []any{"a", "b"}}).
 		WithProperty("l", openapi3.NewArraySchema().WithItems(openapi3.NewBoolSchema()).WithMaxItems(2))
 	s.Required = []string{"n"}
-	s.AdditionalProperties = openapi3.AdditionalProperties{Has: openapi3.BoolPtr(false)}
+	s.AdditionalProperties = openapi3.AdditionalProperties{Has: openapi3.Ptr(false)}
 	c := compileSchema(s, 0)
 	if c == nil {
 		t.Fatal("does not compile")
