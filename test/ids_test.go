@@ -116,3 +116,37 @@ func TestCase_Reassign_OnlyToASocialWorkerOfTheStation(t *testing.T) {
 	post(t, env, sup, casePath+"/reassignment",
 		map[string]any{"worker_id": env.Accounts["worker2"].AccountID.String(), "reason": "轮岗"}, http.StatusOK)
 }
+
+// A case goes only to an enabled social worker of its station: opening a
+// case for another station's worker, or for a disabled one, and
+// reassigning to a disabled one, append nothing and answer 404 naming
+// worker_id; once enabled again, the worker takes the case.
+func TestCase_DisabledOrOtherStationWorker_NotAssigned(t *testing.T) {
+	env := apitest.Start(t)
+	sup, admin := env.Token(t, "supervisor"), env.Token(t, "admin")
+	worker2 := env.Accounts["worker2"].AccountID.String()
+	open := func(worker string) map[string]any {
+		body := openCase(env, env.Units["station"].String())
+		body["worker_id"] = worker
+		return body
+	}
+	casePath := newCase(t, env, env.Token(t, "worker"))
+	refused := func(name, path string, body map[string]any) {
+		t.Helper()
+		before := env.Head(t)
+		r := env.Do(t, sup, http.MethodPost, path, body, nil)
+		if r.Status != http.StatusNotFound || !isProblem(r) || !strings.Contains(string(r.Body), "worker_id") {
+			t.Errorf("%s: %d %s, want 404 naming worker_id", name, r.Status, r.Body)
+		}
+		if after := env.Head(t); after != before {
+			t.Errorf("%s: the store's head moved from %d to %d", name, before, after)
+		}
+	}
+	refused("open for another station's worker", "/api/v1/cases", open(env.Accounts["station2-worker"].AccountID.String()))
+	post(t, env, admin, "/api/v1/accounts/"+worker2+"/disable", map[string]any{"reason": "离职"}, http.StatusOK)
+	refused("open for a disabled worker", "/api/v1/cases", open(worker2))
+	refused("reassign to a disabled worker", casePath+"/reassignment", map[string]any{"worker_id": worker2, "reason": "轮岗"})
+	post(t, env, admin, "/api/v1/accounts/"+worker2+"/enable", map[string]any{"reason": "返岗"}, http.StatusOK)
+	post(t, env, sup, "/api/v1/cases", open(worker2), http.StatusCreated)
+	post(t, env, sup, casePath+"/reassignment", map[string]any{"worker_id": worker2, "reason": "轮岗"}, http.StatusOK)
+}
