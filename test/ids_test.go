@@ -53,14 +53,37 @@ func TestIDs_WrittenInUpperCase_AreRecordedCanonically(t *testing.T) {
 		t.Fatalf("worker_id recorded as %q, want %q", c.WorkerID, worker2)
 	}
 
+	person := env.Accounts["agency"].AccountID.String()
 	r := post(t, env, w, casePath+"/referrals", map[string]any{
-		"to_agency_id": strings.ToUpper(env.Units["agency"].String()), "needs": "需要上门照护",
+		"to_agency_id": strings.ToUpper(env.Units["agency"].String()), "to_person_id": strings.ToUpper(person),
+		"needs":    "需要上门照护",
 		"consent":  map[string]any{"given": true, "given_by": "李建国（本人）", "given_at": time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)},
 		"due_date": daysAgo(-14)}, http.StatusCreated)
 	ref := r.Header.Get("Location")
 	agency := env.Token(t, "agency")
-	get(t, env, agency, ref, http.StatusOK)
+	var to struct {
+		To struct {
+			AgencyID string `json:"agency_id"`
+			PersonID string `json:"person_id"`
+		} `json:"to"`
+	}
+	get(t, env, agency, ref, http.StatusOK).JSON(t, &to)
+	if to.To.AgencyID != env.Units["agency"].String() || to.To.PersonID != person {
+		t.Fatalf("referral to %+v, want agency %s, person %s", to.To, env.Units["agency"], person)
+	}
 	post(t, env, agency, ref+"/transitions", map[string]any{"action": "accept"}, http.StatusOK)
+
+	// An account moved to a unit written in upper case.
+	admin := env.Token(t, "admin")
+	post(t, env, admin, "/api/v1/accounts/"+worker2+"/role",
+		map[string]any{"org_unit": strings.ToUpper(env.Units["station2"].String()), "reason": "调岗"}, http.StatusOK)
+	var acct struct {
+		OrgUnit string `json:"org_unit"`
+	}
+	get(t, env, admin, "/api/v1/accounts/"+worker2, http.StatusOK).JSON(t, &acct)
+	if acct.OrgUnit != env.Units["station2"].String() {
+		t.Fatalf("org_unit recorded as %q, want %q", acct.OrgUnit, env.Units["station2"].String())
+	}
 }
 
 // A case goes to an enabled social worker of its station; any other id is
