@@ -85,52 +85,105 @@ func BenchmarkRawInsert(b *testing.B) {
 		name         string
 		per, streams int
 	}{{"tx=1", 1, 16}, {"batch=16", 16, 16}, {"batch=16,streams=1", 16, 1}} {
-		per := c.per
 		b.Run(c.name, func(b *testing.B) {
-			path := filepath.Join(b.TempDir(), "events.db")
-			s := mustOpenAt(b, path)
-			s.Close()
-			db, err := sql.Open("sqlite", sqlite.DSN(path, false))
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer db.Close()
-			db.SetMaxOpenConns(1)
-			pool := newBenchPool(b)
-			hash := make([]byte, 32)
-			rand.Read(hash)
-			stmt, err := db.Prepare(`INSERT INTO events (id, stream, revision, type, data, metadata, recorded_at, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer stmt.Close()
-			streams := make([]string, c.streams)
-			for i := range streams {
-				streams[i] = eventstore.StreamName("case", uuid.Must(uuid.NewV7()))
-			}
+			raw := newRawInserter(b, c.per, c.streams)
 			b.ResetTimer()
-			start := time.Now()
-			for i := 0; i < b.N; {
-				tx, err := db.Begin()
-				if err != nil {
-					b.Fatal(err)
-				}
-				st := tx.Stmt(stmt)
-				for j := 0; j < per && i < b.N; j, i = j+1, i+1 {
-					e := pool.event(i)
-					if _, err := st.Exec(e.ID[:], streams[i%len(streams)], i/len(streams), e.Type, []byte(e.Data), pool.meta[i%len(pool.meta)], time.Now().UnixNano(), hash); err != nil {
-						b.Fatal(err)
-					}
-				}
-				if err := tx.Commit(); err != nil {
-					b.Fatal(err)
-				}
-			}
-			elapsed := time.Since(start)
+			elapsed := raw.run(b, b.N)
 			b.StopTimer()
 			reportRate(b, b.N, elapsed)
 		})
 	}
+}
+
+// BenchmarkAppendVsRaw measures BenchmarkAppend against its baseline
+// BenchmarkRawInsert in turns of the same number of events, so that both
+// see the same machine, and reports their ratio: measured seconds apart,
+// a lone appender's ratio moves with the fsync latency of the moment.
+func BenchmarkAppendVsRaw(b *testing.B) {
+	for _, c := range []struct {
+		name               string
+		writers, per, turn int
+	}{{"writers=1", 1, 1, 500}, {"writers=16", 16, 16, 2000}} {
+		b.Run(c.name, func(b *testing.B) {
+			s := MustOpen(b)
+			defer s.Close()
+			pool := newBenchPool(b)
+			app := storetest.NewAppenders(s, c.writers)
+			raw := newRawInserter(b, c.per, 16)
+			var appendTime, rawTime time.Duration
+			b.ResetTimer()
+			for done := 0; done < b.N; done += c.turn {
+				n := min(c.turn, b.N-done)
+				t, _ := app.Run(b, n, pool.event)
+				appendTime += t
+				rawTime += raw.run(b, n)
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(b.N)/appendTime.Seconds(), "append-events/s")
+			b.ReportMetric(float64(b.N)/rawTime.Seconds(), "raw-events/s")
+			b.ReportMetric(rawTime.Seconds()/appendTime.Seconds(), "ratio")
+		})
+	}
+}
+
+// rawInserter is BenchmarkRawInsert's writer, kept between turns: plain
+// INSERTs of the benchmark's rows, per to a transaction, round robin to
+// its streams.
+type rawInserter struct {
+	db      *sql.DB
+	stmt    *sql.Stmt
+	pool    *benchPool
+	hash    []byte
+	streams []string
+	per     int
+	next    int // the index of the next row, over all runs
+}
+
+func newRawInserter(b *testing.B, per, streams int) *rawInserter {
+	b.Helper()
+	path := filepath.Join(b.TempDir(), "events.db")
+	s := mustOpenAt(b, path)
+	s.Close()
+	db, err := sql.Open("sqlite", sqlite.DSN(path, false))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	db.SetMaxOpenConns(1)
+	r := &rawInserter{db: db, pool: newBenchPool(b), hash: make([]byte, 32), per: per}
+	rand.Read(r.hash)
+	r.stmt, err = db.Prepare(`INSERT INTO events (id, stream, revision, type, data, metadata, recorded_at, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { r.stmt.Close() })
+	for range streams {
+		r.streams = append(r.streams, eventstore.StreamName("case", uuid.Must(uuid.NewV7())))
+	}
+	return r
+}
+
+// run inserts n rows and returns the time it took.
+func (r *rawInserter) run(b *testing.B, n int) time.Duration {
+	start := time.Now()
+	for end := r.next + n; r.next < end; {
+		tx, err := r.db.Begin()
+		if err != nil {
+			b.Fatal(err)
+		}
+		st := tx.Stmt(r.stmt)
+		for j := 0; j < r.per && r.next < end; j, r.next = j+1, r.next+1 {
+			i := r.next
+			e := r.pool.event(i)
+			if _, err := st.Exec(e.ID[:], r.streams[i%len(r.streams)], i/len(r.streams), e.Type, []byte(e.Data), r.pool.meta[i%len(r.pool.meta)], time.Now().UnixNano(), r.hash); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return time.Since(start)
 }
 
 // buildStore writes n events in 10-event streams, with valid chains, in
