@@ -173,3 +173,23 @@ func TestCase_DisabledOrOtherStationWorker_NotAssigned(t *testing.T) {
 	post(t, env, sup, "/api/v1/cases", open(worker2), http.StatusCreated)
 	post(t, env, sup, casePath+"/reassignment", map[string]any{"worker_id": worker2, "reason": "轮岗"}, http.StatusOK)
 }
+
+// The audit trail's actor, org_unit and stream filters take ids in either
+// case, as the other views' filters do.
+func TestAuditView_IDFilters_TakeEitherCase(t *testing.T) {
+	env := startViews(t)
+	id, pos := openCaseAt(t, env, env.Token(t, "worker"), "station")
+	auditor := env.Token(t, "auditor")
+	actor, unit := env.Accounts["worker"].AccountID.String(), env.Units["station"].String()
+	for _, q := range []string{"actor=" + actor, "org_unit=" + unit, "stream=case-" + id} {
+		name, value, _ := strings.Cut(q, "=")
+		lower := ids(getView(t, env, auditor, fmt.Sprintf("/api/v1/views/audit/events?min_position=%d&type=CaseOpened&%s", pos, q)), "stream")
+		// The id (the last 36 characters) in upper case.
+		upperID := value[:len(value)-36] + strings.ToUpper(value[len(value)-36:])
+		upper := ids(getView(t, env, auditor, fmt.Sprintf("/api/v1/views/audit/events?min_position=%d&type=CaseOpened&%s=%s",
+			pos, name, upperID)), "stream")
+		if !lower["case-"+id] || len(upper) != len(lower) || !upper["case-"+id] {
+			t.Errorf("%s: lower case finds %v, upper case %v", name, lower, upper)
+		}
+	}
+}

@@ -196,6 +196,18 @@ func idQuery(c echo.Context, name string) string {
 	return v
 }
 
+// streamQuery is the query parameter name as a stream name whose id, when
+// it is a UUID, is written in the canonical form the store records.
+func streamQuery(c echo.Context, name string) string {
+	v := c.QueryParam(name)
+	if cat, rest, ok := strings.Cut(v, "-"); ok {
+		if id, err := uuid.Parse(rest); err == nil {
+			return cat + "-" + id.String()
+		}
+	}
+	return v
+}
+
 func caseloadQuery(c echo.Context, cm views.Common) (views.CaseloadQuery, error) {
 	return views.CaseloadQuery{Common: cm, GroupBy: c.QueryParam("group_by"),
 		StationID: idQuery(c, "station_id"), Domain: c.QueryParam("domain"), Stage: c.QueryParam("stage")}, nil
@@ -239,8 +251,8 @@ func complianceQuery(c echo.Context, cm views.Common) (views.ComplianceQuery, er
 }
 
 func auditQuery(c echo.Context, cm views.Common) (views.AuditQuery, error) {
-	q := views.AuditQuery{Common: cm, Actor: c.QueryParam("actor"), Stream: c.QueryParam("stream"), Type: c.QueryParam("type"),
-		OrgUnit: c.QueryParam("org_unit")}
+	q := views.AuditQuery{Common: cm, Actor: idQuery(c, "actor"), Stream: streamQuery(c, "stream"), Type: c.QueryParam("type"),
+		OrgUnit: idQuery(c, "org_unit")}
 	for _, f := range []struct {
 		name string
 		dst  *time.Time
