@@ -17,7 +17,7 @@ type caseIDs struct {
 }
 
 // Ids of units and accounts may arrive in upper case, as RFC 9562 lets
-// clients write them. The service records them in the canonical lower-case
+// clients write them (and with spaces around them). The service records them in the canonical lower-case
 // form, so that the rules that compare stored ids (the agency that may act
 // on a referral, the station a view lists a case under, the worker whose
 // caseload holds it) hold whatever form the client used; the views'
@@ -30,7 +30,7 @@ func TestIDs_WrittenInUpperCase_AreRecordedCanonically(t *testing.T) {
 		ID       string `json:"id"`
 		Position uint64 `json:"position"`
 	}
-	post(t, env, w, "/api/v1/cases", openCase(env, strings.ToUpper(station)), http.StatusCreated).JSON(t, &opened)
+	post(t, env, w, "/api/v1/cases", openCase(env, " "+strings.ToUpper(station)+" "), http.StatusCreated).JSON(t, &opened)
 	casePath := "/api/v1/cases/" + opened.ID
 	var c caseIDs
 	get(t, env, w, casePath, http.StatusOK).JSON(t, &c)

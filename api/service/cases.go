@@ -91,11 +91,13 @@ func (s *Service) OpenCase(ctx context.Context, p Principal, opts Options, in ca
 // checkUnit requires unit to be an org unit of one of kinds in p's scope,
 // and returns its id: callers record id.String(), the canonical form that
 // every comparison of stored ids relies on, whatever case or form unit
-// was written in. A malformed or unknown unit, or one out of scope, is a
-// 404-class error naming the field, so that the caller learns nothing of
-// other subtrees.
+// was written in (spaces around it ignored, as for accounts). A malformed
+// unit is a *FieldError (org_unit.format); an unknown one, or one out of
+// scope, a *NotFoundError naming the field, so that the caller learns
+// nothing of other subtrees; one of another kind a *FieldError
+// (org_unit.kind).
 func (s *Service) checkUnit(p Principal, unit, field string, kinds ...org.Kind) (uuid.UUID, error) {
-	id, err := uuid.Parse(unit)
+	id, err := uuid.Parse(strings.TrimSpace(unit))
 	if err != nil {
 		return uuid.Nil, &FieldError{Field: field, Rule: "org_unit.format", Message: "must be the UUID of an org unit"}
 	}
