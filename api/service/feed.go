@@ -208,8 +208,10 @@ func (f *Feed) Next(ctx context.Context, idle time.Duration) (FeedEvent, error) 
 		}
 	}
 	end := ErrFeedIdle
-	if exp := f.sub.p.ExpiresAt; !exp.IsZero() && time.Until(exp) <= idle {
-		idle, end = time.Until(exp), ErrFeedExpired
+	if exp := f.sub.p.ExpiresAt; !exp.IsZero() {
+		if left := exp.Sub(f.s.now()); left <= idle {
+			idle, end = left, ErrFeedExpired
+		}
 	}
 	if f.timer == nil {
 		f.timer = time.NewTimer(idle)
@@ -324,10 +326,10 @@ func (f *Feed) endRead() {
 }
 
 // expired reports whether the credentials the feed was opened with have
-// expired.
+// expired, by the service's clock (as tokens are checked).
 func (f *Feed) expired() bool {
 	exp := f.sub.p.ExpiresAt
-	return !exp.IsZero() && !time.Now().Before(exp)
+	return !exp.IsZero() && !f.s.now().Before(exp)
 }
 
 // checkAccess ends the feed when the account was disabled or moved since

@@ -201,6 +201,27 @@ func TestFeed_CredentialsExpire_EndsFeed(t *testing.T) {
 	}
 }
 
+// A feed's credentials expire by the service's clock, as tokens do: with
+// the clock an hour ahead, credentials valid for half an hour of real time
+// have expired, and the feed ends at once.
+func TestFeed_Expiry_FollowsTheServiceClock(t *testing.T) {
+	env := apitest.StartWith(t, t.TempDir(), apitest.Options{Seed: true, Now: func() time.Time { return time.Now().Add(time.Hour) }})
+	p := env.Accounts["supervisor"]
+	p.ExpiresAt = time.Now().Add(30 * time.Minute)
+	f, err := env.Svc.Feed(context.Background(), p, service.FeedRequest{Categories: []string{"referral"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	began := time.Now()
+	if _, err := f.Next(context.Background(), 5*time.Second); !errors.Is(err, service.ErrFeedExpired) {
+		t.Fatalf("Next: %v, want ErrFeedExpired", err)
+	}
+	if waited := time.Since(began); waited > time.Second {
+		t.Fatalf("Next waited %v before ending the expired feed", waited)
+	}
+}
+
 // A feed catching up from the log hands out nothing once its credentials
 // expire, however long the reading takes.
 func TestFeed_CredentialsExpireDuringCatchUp_NothingAfter(t *testing.T) {
