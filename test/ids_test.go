@@ -193,3 +193,30 @@ func TestAuditView_IDFilters_TakeEitherCase(t *testing.T) {
 		}
 	}
 }
+
+// A retried request with the same Idempotency-Key is answered as the
+// first was, even when what the command checks before it runs has changed
+// since (here, the worker it named was disabled): it appends nothing.
+func TestIdempotentRetry_AfterTheWorkerWasDisabled_AnswersTheFirstResponse(t *testing.T) {
+	env := apitest.Start(t)
+	sup := env.Token(t, "supervisor")
+	worker2 := env.Accounts["worker2"].AccountID.String()
+	body := openCase(env, env.Units["station"].String())
+	body["worker_id"] = worker2
+	first := post(t, env, sup, "/api/v1/cases", body, http.StatusCreated, "Idempotency-Key", "open-li-1")
+	post(t, env, env.Token(t, "admin"), "/api/v1/accounts/"+worker2+"/disable", map[string]any{"reason": "离职"}, http.StatusOK)
+	before := env.Head(t)
+	again := post(t, env, sup, "/api/v1/cases", body, http.StatusCreated, "Idempotency-Key", "open-li-1")
+	if again.Header.Get("Location") != first.Header.Get("Location") || again.Header.Get("Idempotency-Replayed") != "true" {
+		t.Fatalf("retry: Location %q (first %q), replayed %q", again.Header.Get("Location"), first.Header.Get("Location"),
+			again.Header.Get("Idempotency-Replayed"))
+	}
+	if after := env.Head(t); after != before {
+		t.Fatalf("the retry moved the store's head from %d to %d", before, after)
+	}
+	// Another request under the same key is still refused.
+	body["household"] = map[string]any{"county": "330102", "size": 3, "address": "湖滨街道东坡路8号"}
+	if r := env.Do(t, sup, http.MethodPost, "/api/v1/cases", body, map[string]string{"Idempotency-Key": "open-li-1"}); r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("another body under the key: %d %s, want 422", r.Status, r.Body)
+	}
+}

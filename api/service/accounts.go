@@ -73,6 +73,9 @@ func (s *Service) CreateAccount(ctx context.Context, p Principal, opts Options, 
 		return Result{}, ErrForbidden
 	}
 	opts = s.keyed(opts)
+	if res, ok, err := s.answered(ctx, p, opts); ok || err != nil {
+		return res, err
+	}
 	if err := checkPassword("password", in.Password); err != nil {
 		return Result{}, err
 	}
@@ -141,6 +144,9 @@ func (s *Service) accountCommand(ctx context.Context, p Principal, opts Options,
 
 // ChangeAccountRole changes an account's role and/or org unit.
 func (s *Service) ChangeAccountRole(ctx context.Context, p Principal, opts Options, id uuid.UUID, in account.ChangeRoleInput) (Result, error) {
+	if res, ok, err := s.answered(ctx, p, opts); ok || err != nil {
+		return res, err
+	}
 	if in.OrgUnit != "" {
 		unit, err := s.checkUnit(p, in.OrgUnit, "org_unit")
 		if err != nil {

@@ -41,6 +41,9 @@ func (s *Service) OpenCase(ctx context.Context, p Principal, opts Options, in ca
 	if !can(p, caseWriters...) {
 		return Result{}, ErrForbidden
 	}
+	if res, ok, err := s.answered(ctx, p, opts); ok || err != nil {
+		return res, err
+	}
 	if in.StationID == "" && p.Role != domain.RoleSystem {
 		in.StationID = p.OrgUnit.String()
 	}

@@ -59,6 +59,9 @@ func (s *Service) OpenProcurement(ctx context.Context, p Principal, opts Options
 	if !can(p, contractReaders...) {
 		return Result{}, ErrNotFound
 	}
+	if res, ok, err := s.answered(ctx, p, opts); ok || err != nil {
+		return res, err
+	}
 	if in.BureauUnit == "" && p.Role == domain.RoleBureauOfficer {
 		in.BureauUnit = p.OrgUnit.String()
 	}
@@ -130,6 +133,9 @@ func (s *Service) AwardContract(ctx context.Context, p Principal, opts Options, 
 	if !can(p, contractReaders...) {
 		return Result{}, ErrNotFound
 	}
+	if res, ok, err := s.answered(ctx, p, opts); ok || err != nil {
+		return res, err
+	}
 	if err := s.fillContractor(p, &in); err != nil {
 		return Result{}, err
 	}
@@ -173,6 +179,9 @@ func (s *Service) fillContractor(p Principal, in *contract.AwardInput) error {
 // *FieldError (a malformed township unit, or one of another kind), rule
 // errors of contract.State.Sign.
 func (s *Service) SignAgreement(ctx context.Context, p Principal, opts Options, id uuid.UUID, in contract.SignInput) (Result, error) {
+	if res, ok, err := s.answered(ctx, p, opts); ok || err != nil {
+		return res, err
+	}
 	for _, party := range []*contract.Party{&in.Parties.Bureau, &in.Parties.Township, &in.Parties.Contractor} {
 		party.Unit = canonicalID(party.Unit)
 	}

@@ -79,6 +79,50 @@ func (s *Service) idempotent(ctx context.Context, p Principal, opts Options, cat
 	return res, nil
 }
 
+// answered returns the stored result of an earlier request under p's key
+// in opts, when that request completed with one. Commands that check the
+// world before they run (a unit in scope, an enabled worker) ask first,
+// so that a retry is answered as the first request was rather than judged
+// on what changed since. ok is false without a key, and for a key not
+// used yet, in progress, or whose first request was refused (the command
+// then runs, and idempotent judges the key). A different request under
+// the same key is ErrIdempotencyMismatch.
+func (s *Service) answered(ctx context.Context, p Principal, opts Options) (res Result, ok bool, err error) {
+	if opts.IdempotencyKey == "" {
+		return Result{}, false, nil
+	}
+	evs, err := s.store.ReadStream(ctx, idempotencyStream(p, opts.IdempotencyKey), eventstore.ReadStreamOptions{})
+	if errors.Is(err, eventstore.ErrStreamNotFound) {
+		return Result{}, false, nil
+	}
+	if err != nil {
+		return Result{}, false, fmt.Errorf("read idempotency key: %w", err)
+	}
+	var claim idemClaim
+	if err := json.Unmarshal(evs[0].Data, &claim); err != nil {
+		return Result{}, false, fmt.Errorf("read idempotency key: %w", err)
+	}
+	if claim.RequestHash != opts.RequestHash {
+		return Result{}, false, ErrIdempotencyMismatch
+	}
+	last := evs[len(evs)-1]
+	if last.Type != typeCompleted {
+		return Result{}, false, nil
+	}
+	var done struct {
+		Result *Result `json:"result"`
+	}
+	if err := json.Unmarshal(last.Data, &done); err != nil {
+		return Result{}, false, fmt.Errorf("read idempotency key: %w", err)
+	}
+	if done.Result == nil {
+		return Result{}, false, nil
+	}
+	r := *done.Result
+	r.Replayed = true
+	return r, true, nil
+}
+
 // complete records res (nil: the command was refused) after revision rev.
 func (s *Service) complete(ctx context.Context, p Principal, stream string, rev uint64, res *Result) {
 	var data []byte

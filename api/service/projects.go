@@ -64,6 +64,9 @@ func (s *Service) ProposeProject(ctx context.Context, p Principal, opts Options,
 	if !can(p, stationReaders...) {
 		return Result{}, ErrNotFound
 	}
+	if res, ok, err := s.answered(ctx, p, opts); ok || err != nil {
+		return res, err
+	}
 	if in.StationID == uuid.Nil && p.Role != domain.RoleSystem {
 		in.StationID = p.OrgUnit
 	}

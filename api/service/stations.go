@@ -40,6 +40,9 @@ func (s *Service) RegisterStation(ctx context.Context, p Principal, opts Options
 	if !can(p, stationReaders...) {
 		return Result{}, ErrNotFound
 	}
+	if res, ok, err := s.answered(ctx, p, opts); ok || err != nil {
+		return res, err
+	}
 	if _, err := s.checkUnit(p, id.String(), "station_id"); err != nil {
 		return Result{}, err
 	}
