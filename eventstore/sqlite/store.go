@@ -243,6 +243,8 @@ func (s *Store) Path() string { return s.path }
 func (s *Store) HashAlgorithm() string { return s.hash.Name }
 
 // Head returns the position of the last committed event, 0 when empty.
+// Another process's commits count from when this store notices them: at
+// its next append, or within externalPoll.
 func (s *Store) Head(ctx context.Context) (uint64, error) {
 	if s.closed.Load() {
 		return 0, fmt.Errorf("head: %w", eventstore.ErrClosed)
