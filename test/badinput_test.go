@@ -45,6 +45,9 @@ func TestBadInput_ProblemAndNothingWritten(t *testing.T) {
 		{"negative duration", c + "/services", []byte(`{"method":"casework","kind":"home_visit","occurred_on":"` + daysAgo(0) + `","duration_minutes":-5}`), 422, "duration_minutes"},
 		{"future service", c + "/services", []byte(`{"method":"casework","kind":"home_visit","occurred_on":"` + daysAgo(-3) + `","duration_minutes":5}`), 422, "occurred_on"},
 		{"empty body", c + "/services", []byte(``), 422, ""},
+		// The schema sees the last of a repeated key; the input is decoded
+		// from every one, as encoding/json does, so the first is refused.
+		{"repeated key", c + "/services", []byte(`{"method":"casework","kind":"home_visit","occurred_on":"` + daysAgo(0) + `","duration_minutes":"x","duration_minutes":30}`), 422, "duration_minutes"},
 	}
 	h0 := env.Head(t)
 	for _, tc := range cases {

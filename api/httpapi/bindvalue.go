@@ -86,6 +86,11 @@ func newSetter(t reflect.Type, building map[reflect.Type]*setter) setter {
 		return nil
 	}
 	if t.Kind() != reflect.Pointer && pt.Implements(textUnmarshaler) {
+		if t.Name() == "" {
+			// encoding/json reads an unnamed type (a struct embedding a
+			// date, say) as what it is, not through the method.
+			return nil
+		}
 		return func(dst reflect.Value, v any) bool {
 			s, ok := v.(string)
 			return ok && dst.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(s)) == nil
@@ -158,7 +163,8 @@ func newSetter(t reflect.Type, building map[reflect.Type]*setter) setter {
 		}
 		return func(dst reflect.Value, v any) bool {
 			a, ok := v.([]any)
-			if !ok {
+			// encoding/json decodes into the elements already there.
+			if !ok || !dst.IsNil() {
 				return false
 			}
 			s := reflect.MakeSlice(t, len(a), len(a))
@@ -195,7 +201,8 @@ func newSetter(t reflect.Type, building map[reflect.Type]*setter) setter {
 
 // structSetter binds a JSON object to a struct by the exact JSON names of
 // its own fields. Embedded structs' fields are left out: their keys are
-// refused, and encoding/json reads them.
+// refused, and encoding/json reads them; so is the name of an embedded
+// field that encoding/json names.
 func structSetter(t reflect.Type, building map[reflect.Type]*setter) setter {
 	type field struct {
 		index int
@@ -204,14 +211,15 @@ func structSetter(t reflect.Type, building map[reflect.Type]*setter) setter {
 	fields := map[string]*field{}
 	for i := range t.NumField() {
 		f := t.Field(i)
-		if f.Anonymous || !f.IsExported() {
-			continue
-		}
 		tag := f.Tag.Get("json")
 		if tag == "-" {
 			continue
 		}
 		name, opts, _ := strings.Cut(tag, ",")
+		embedded := f.Anonymous && name == "" && indirectKind(f.Type) == reflect.Struct
+		if embedded || !f.IsExported() && !f.Anonymous {
+			continue
+		}
 		if name == "" {
 			name = f.Name
 		}
@@ -224,7 +232,9 @@ func structSetter(t reflect.Type, building map[reflect.Type]*setter) setter {
 			continue
 		}
 		fd := &field{index: i}
-		if !hasOption(opts, "string") {
+		// An embedded field that encoding/json names (tagged, or not a
+		// struct) keeps its name from the others, but is its to read.
+		if !f.Anonymous && !hasOption(opts, "string") {
 			fd.set = buildSetter(f.Type, building)
 		}
 		fields[name] = fd
@@ -242,6 +252,13 @@ func structSetter(t reflect.Type, building map[reflect.Type]*setter) setter {
 		}
 		return true
 	}
+}
+
+func indirectKind(t reflect.Type) reflect.Kind {
+	if t.Kind() == reflect.Pointer {
+		return t.Elem().Kind()
+	}
+	return t.Kind()
 }
 
 // plainName reports whether a JSON field name is one encoding/json takes

@@ -321,9 +321,10 @@ func TestBindValue_RepeatedName_Refused(t *testing.T) {
 // An input that already holds values (as a handler may set defaults) ends
 // as encoding/json leaves it: it decodes into a pointee already there.
 func TestBindValue_Prefilled_AsEncodingJSON(t *testing.T) {
-	for _, body := range []string{`{"ptr_s":{"n":1}}`, `{"inner":{"n":1}}`, `{"strs":["b"]}`, `{"s":"y"}`} {
+	for _, body := range []string{`{"ptr_s":{"n":1}}`, `{"inner":{"n":1}}`, `{"strs":["b"]}`, `{"s":"y"}`, `{"inners":[{"n":1}]}`} {
 		fill := func() kinds {
-			return kinds{S: "x", PtrS: &kindsInner{A: "keep"}, Inner: kindsInner{A: "keep"}, Strs: []string{"a"}}
+			return kinds{S: "x", PtrS: &kindsInner{A: "keep"}, Inner: kindsInner{A: "keep"}, Strs: []string{"a"},
+				Inners: []kindsInner{{A: "keep"}}}
 		}
 		want, got := fill(), fill()
 		if err := json.Unmarshal([]byte(body), &want); err != nil {
@@ -332,6 +333,43 @@ func TestBindValue_Prefilled_AsEncodingJSON(t *testing.T) {
 		v, _, _ := parseValue([]byte(body))
 		if bindValue(&got, v) && !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: bound as %+v, encoding/json gives %+v", body, got, want)
+		}
+	}
+}
+
+// Embedded fields as encoding/json reads them: an unnamed struct embedding
+// a date is a struct, not a date; a tagged embedded struct is a field of
+// its tag's name, which here repeats another's, so that neither is read.
+func TestBindValue_EmbeddedFields_AsEncodingJSON(t *testing.T) {
+	type withUnnamed struct {
+		D struct{ value.Date } `json:"d"`
+	}
+	type Inner struct{ A string }
+	type withTagged struct {
+		Inner `json:"inner"`
+		Other string `json:"other"`
+	}
+	str := reflect.TypeFor[string]()
+	repeated := reflect.StructOf([]reflect.StructField{
+		{Name: "Inner", Type: reflect.TypeFor[Inner](), Anonymous: true, Tag: `json:"inner"`},
+		{Name: "S", Type: str, Tag: `json:"inner"`}})
+	for _, tc := range []struct {
+		typ  reflect.Type
+		body string
+	}{
+		{reflect.TypeFor[withUnnamed](), `{"d":"2026-03-31"}`},
+		{reflect.TypeFor[withTagged](), `{"inner":{"A":"x"}}`},
+		{reflect.TypeFor[withTagged](), `{"other":"x"}`},
+		{repeated, `{"inner":"x"}`},
+	} {
+		want := reflect.New(tc.typ)
+		dec := json.NewDecoder(strings.NewReader(tc.body))
+		dec.DisallowUnknownFields()
+		werr := dec.Decode(want.Interface())
+		v, _, _ := parseValue([]byte(tc.body))
+		got := reflect.New(tc.typ)
+		if bindValue(got.Interface(), v) && (werr != nil || !reflect.DeepEqual(got.Interface(), want.Interface())) {
+			t.Errorf("%v %s: bound %+v; encoding/json %+v, %v", tc.typ, tc.body, got.Elem(), want.Elem(), werr)
 		}
 	}
 }

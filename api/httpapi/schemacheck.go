@@ -34,7 +34,7 @@ type schemaCheck struct {
 	minLength        uint64
 	maxLength        *uint64
 	pattern          *regexp.Regexp
-	format           openapi3.StringFormatValidator // nil: none, or one kin-openapi does not check
+	format           string // checked as kin-openapi does, by the validator registered when checked
 	enum             []string
 	minimum, maximum *float64
 }
@@ -123,9 +123,7 @@ func compileSchema(s *openapi3.Schema, depth int) *schemaCheck {
 			}
 			c.pattern = re
 		}
-		if s.Format != "" {
-			c.format = openapi3.SchemaStringFormats[s.Format]
-		}
+		c.format = s.Format
 		for _, e := range s.Enum {
 			str, ok := e.(string)
 			if !ok {
@@ -211,8 +209,13 @@ func (c *schemaCheck) accepts(v any) bool {
 				return false
 			}
 		}
-		if c.pattern != nil && !c.pattern.MatchString(s) || c.format != nil && c.format.Validate(s) != nil {
+		if c.pattern != nil && !c.pattern.MatchString(s) {
 			return false
+		}
+		if c.format != "" {
+			if f, ok := openapi3.SchemaStringFormats[c.format]; ok && f.Validate(s) != nil {
+				return false
+			}
 		}
 		if len(c.enum) > 0 {
 			for _, e := range c.enum {

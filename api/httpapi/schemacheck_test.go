@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp/syntax"
 	"sort"
@@ -152,6 +153,22 @@ func TestSchemaCheck_Table(t *testing.T) {
 // often than the middle, so the middle value stands for the rare case.
 func rare(t *rapid.T, label string, n int) bool {
 	return rapid.IntRange(0, n-1).Draw(t, label) == n/2
+}
+
+// A string format is checked by the validator registered when a body is
+// checked, as kin-openapi looks it up, not when the schema compiled.
+func TestSchemaCheck_FormatRegisteredLater_Checked(t *testing.T) {
+	const name = "casework-test-format"
+	s := &openapi3.Schema{Type: &openapi3.Types{"string"}, Format: name}
+	c := compileSchema(s, 0)
+	if c == nil || !c.accepts("x") {
+		t.Fatal("an unregistered format is not passed")
+	}
+	openapi3.DefineStringFormatValidator(name, openapi3.NewCallbackValidator(func(string) error { return errors.New("never") }))
+	t.Cleanup(func() { delete(openapi3.SchemaStringFormats, name) })
+	if c.accepts("x") || kinAccepts(s, "x") == nil {
+		t.Fatal("a format registered after compiling is not checked")
+	}
 }
 
 // drawValue draws a value for s: mostly one that passes it, sometimes one
