@@ -83,19 +83,9 @@ func (p *valueParser) literal(word string) bool {
 }
 
 func (p *valueParser) object() (any, bool) {
-	if p.depth++; p.depth > maxFastDepth {
-		return nil, false
-	}
-	p.i++ // {
 	m := make(map[string]any)
-	p.space()
-	if p.i < len(p.b) && p.b[p.i] == '}' {
-		p.i++
-		p.depth--
-		return m, true
-	}
-	for {
-		if p.i >= len(p.b) || p.b[p.i] != '"' {
+	for more, ok := p.open('}'); more || !ok; more, ok = p.next('}') {
+		if !ok || p.i >= len(p.b) || p.b[p.i] != '"' {
 			return nil, false
 		}
 		k, ok := p.str()
@@ -116,58 +106,60 @@ func (p *valueParser) object() (any, bool) {
 			p.dups = true
 		}
 		m[k] = v
-		p.space()
-		if p.i >= len(p.b) {
-			return nil, false
-		}
-		switch p.b[p.i] {
-		case ',':
-			p.i++
-			p.space()
-		case '}':
-			p.i++
-			p.depth--
-			return m, true
-		default:
-			return nil, false
-		}
 	}
+	return m, true
 }
 
 func (p *valueParser) array() (any, bool) {
-	if p.depth++; p.depth > maxFastDepth {
-		return nil, false
-	}
-	p.i++ // [
 	a := make([]any, 0)
-	p.space()
-	if p.i < len(p.b) && p.b[p.i] == ']' {
-		p.i++
-		p.depth--
-		return a, true
-	}
-	for {
+	for more, ok := p.open(']'); more || !ok; more, ok = p.next(']') {
+		if !ok {
+			return nil, false
+		}
 		v, ok := p.value()
 		if !ok {
 			return nil, false
 		}
 		a = append(a, v)
-		p.space()
-		if p.i >= len(p.b) {
-			return nil, false
-		}
-		switch p.b[p.i] {
-		case ',':
-			p.i++
-			p.space()
-		case ']':
-			p.i++
-			p.depth--
-			return a, true
-		default:
-			return nil, false
-		}
 	}
+	return a, true
+}
+
+// open steps over the opening bracket at p.i of an object or array that
+// closing ends, and over closing too when it is empty: more reports
+// whether a member follows.
+func (p *valueParser) open(closing byte) (more, ok bool) {
+	if p.depth++; p.depth > maxFastDepth {
+		return false, false
+	}
+	p.i++
+	p.space()
+	if p.i < len(p.b) && p.b[p.i] == closing {
+		p.i++
+		p.depth--
+		return false, true
+	}
+	return true, true
+}
+
+// next steps over what follows a member: a comma (more members) or
+// closing (the end).
+func (p *valueParser) next(closing byte) (more, ok bool) {
+	p.space()
+	if p.i >= len(p.b) {
+		return false, false
+	}
+	switch p.b[p.i] {
+	case ',':
+		p.i++
+		p.space()
+		return true, true
+	case closing:
+		p.i++
+		p.depth--
+		return false, true
+	}
+	return false, false
 }
 
 // str reads a string at p.i (its opening quote).

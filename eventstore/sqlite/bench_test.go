@@ -139,18 +139,25 @@ type rawInserter struct {
 	next    int // the index of the next row, over all runs
 }
 
-func newRawInserter(b *testing.B, per, streams int) *rawInserter {
+// rawDB creates a store's file at path, with its schema and pragmas, and
+// opens it as a plain database on one connection.
+func rawDB(b *testing.B, path string) *sql.DB {
 	b.Helper()
-	path := filepath.Join(b.TempDir(), "events.db")
-	s := mustOpenAt(b, path)
-	s.Close()
+	mustOpenAt(b, path).Close()
 	db, err := sql.Open("sqlite", sqlite.DSN(path, false))
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { db.Close() })
 	db.SetMaxOpenConns(1)
+	return db
+}
+
+func newRawInserter(b *testing.B, per, streams int) *rawInserter {
+	b.Helper()
+	db := rawDB(b, filepath.Join(b.TempDir(), "events.db"))
+	b.Cleanup(func() { db.Close() })
 	r := &rawInserter{db: db, pool: newBenchPool(b), hash: make([]byte, 32), per: per}
+	var err error
 	rand.Read(r.hash)
 	r.stmt, err = db.Prepare(`INSERT INTO events (id, stream, revision, type, data, metadata, recorded_at, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
@@ -191,13 +198,7 @@ func (r *rawInserter) run(b *testing.B, n int) time.Duration {
 func buildStore(b *testing.B, n int) (*sqlite.Store, []string) {
 	b.Helper()
 	path := filepath.Join(b.TempDir(), "events.db")
-	s := mustOpenAt(b, path)
-	s.Close()
-	db, err := sql.Open("sqlite", sqlite.DSN(path, false))
-	if err != nil {
-		b.Fatal(err)
-	}
-	db.SetMaxOpenConns(1)
+	db := rawDB(b, path)
 	pool := newBenchPool(b)
 	var streams []string
 	tx, _ := db.Begin()
@@ -235,7 +236,7 @@ func buildStore(b *testing.B, n int) (*sqlite.Store, []string) {
 		b.Fatal(err)
 	}
 	db.Close()
-	s, err = sqlite.Open(context.Background(), path, sqlite.Options{Verify: sqlite.VerifyNone})
+	s, err := sqlite.Open(context.Background(), path, sqlite.Options{Verify: sqlite.VerifyNone})
 	if err != nil {
 		b.Fatal(err)
 	}
