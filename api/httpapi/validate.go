@@ -134,12 +134,9 @@ func (s *Server) validate(op *operation, next echo.HandlerFunc) echo.HandlerFunc
 				return newProblem(c, pkMalformed, "the body is not valid UTF-8",
 					ProblemField{Field: "", Rule: "body.utf8", Message: "the body is not valid UTF-8"})
 			}
-			var ok bool
-			if value, unique, ok = parseValue(body); !ok {
-				if value, err = decodeJSON(body, true); err != nil {
-					return newProblem(c, pkMalformed, "the body is not valid JSON",
-						ProblemField{Field: "", Rule: "body.json", Message: "the body is not valid JSON"})
-				}
+			if value, unique, err = decodeValue(body, true); err != nil {
+				return newProblem(c, pkMalformed, "the body is not valid JSON",
+					ProblemField{Field: "", Rule: "body.json", Message: "the body is not valid JSON"})
 			}
 		}
 		rc := &request{Context: c, body: body, value: value, unique: unique}
@@ -181,12 +178,14 @@ func readBody(req *http.Request) ([]byte, error) {
 
 // decodeValue decodes body as kin-openapi's JSON body decoder does
 // (numbers kept as json.Number). whole also refuses anything but JSON
-// whitespace after the value, as json.Valid does.
-func decodeValue(body []byte, whole bool) (any, error) {
-	if v, _, ok := parseValue(body); ok {
-		return v, nil
+// whitespace after the value, as json.Valid does. unique reports that no
+// object in it repeats a key (known when parseValue reads the body).
+func decodeValue(body []byte, whole bool) (v any, unique bool, err error) {
+	if v, unique, ok := parseValue(body); ok {
+		return v, unique, nil
 	}
-	return decodeJSON(body, whole)
+	v, err = decodeJSON(body, whole)
+	return v, false, err
 }
 
 // decodeJSON is decodeValue through encoding/json, which also words the
@@ -330,7 +329,7 @@ func (o *operation) checkBody(in *openapi3filter.RequestValidationInput, body []
 	}
 	if value == nil {
 		// Whitespace (refused here) or null (checked against the schema).
-		v, err := decodeValue(body, false)
+		v, _, err := decodeValue(body, false)
 		if err != nil {
 			return &openapi3filter.RequestError{Input: in, RequestBody: rb, Reason: "failed to decode request body",
 				Err: &openapi3filter.ParseError{Kind: openapi3filter.KindInvalidFormat, Cause: err}}
