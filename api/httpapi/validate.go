@@ -207,7 +207,7 @@ func decodeJSON(body []byte, whole bool) (any, error) {
 // nil when the body is empty or whitespace) as openapi3filter's
 // ValidateRequest would, returning the same errors.
 func (o *operation) check(c echo.Context, body []byte, value any) error {
-	if o.passes(c, body, value) {
+	if o.surely(c, body, value) {
 		return nil
 	}
 	req := c.Request()
@@ -221,7 +221,7 @@ func (o *operation) check(c echo.Context, body []byte, value any) error {
 	in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: o.route, Options: validateOptions}
 	var me openapi3.MultiError
 	for i, p := range o.params {
-		if o.plain[i] && passes(p, params, req.Header) {
+		if o.plain[i] && passes(p, params[p.Name], req.Header) {
 			continue
 		}
 		if err := openapi3filter.ValidateParameter(req.Context(), in, p); err != nil {
@@ -266,30 +266,24 @@ func plainParam(p *openapi3.Parameter) bool {
 }
 
 // passes reports whether the plain parameter p needs no check in this
-// request: a path parameter given, or an optional header absent.
-func passes(p *openapi3.Parameter, path map[string]string, h http.Header) bool {
+// request: a path parameter given (pathValue is its value), or an
+// optional header absent.
+func passes(p *openapi3.Parameter, pathValue string, h http.Header) bool {
 	if p.In == openapi3.ParameterInPath {
-		return path[p.Name] != ""
+		return pathValue != ""
 	}
 	_, given := h[http.CanonicalHeaderKey(p.Name)]
 	return !given
 }
 
-// passes reports whether the request surely passes check without asking
+// surely reports whether the request passes check without asking
 // kin-openapi: every parameter plain and passing, and the body (JSON,
 // decoded into value) accepted by its compiled schema. false means "ask
 // kin-openapi".
-func (o *operation) passes(c echo.Context, body []byte, value any) bool {
+func (o *operation) surely(c echo.Context, body []byte, value any) bool {
 	req := c.Request()
 	for i, p := range o.params {
-		if !o.plain[i] {
-			return false
-		}
-		if p.In == openapi3.ParameterInPath {
-			if c.Param(p.Name) == "" {
-				return false
-			}
-		} else if _, given := req.Header[http.CanonicalHeaderKey(p.Name)]; given {
+		if !o.plain[i] || !passes(p, c.Param(p.Name), req.Header) {
 			return false
 		}
 	}
