@@ -2,7 +2,10 @@ package httpapi
 
 import (
 	"encoding/json"
+	"strconv"
 	"unicode/utf8"
+
+	"casework/eventstore/jsonscan"
 )
 
 // maxFastDepth bounds the nesting parseValue takes on; deeper bodies go to
@@ -39,16 +42,7 @@ type valueParser struct {
 	dups  bool // an object repeated a key
 }
 
-func (p *valueParser) space() {
-	for p.i < len(p.b) {
-		switch p.b[p.i] {
-		case ' ', '\t', '\n', '\r':
-			p.i++
-		default:
-			return
-		}
-	}
-}
+func (p *valueParser) space() { p.i = jsonscan.Space(p.b, p.i) }
 
 func (p *valueParser) value() (any, bool) {
 	if p.i >= len(p.b) {
@@ -63,23 +57,21 @@ func (p *valueParser) value() (any, bool) {
 		s, ok := p.str()
 		return s, ok
 	case c == '-' || c >= '0' && c <= '9':
-		return p.number()
-	case c == 't':
-		return true, p.literal("true")
-	case c == 'f':
-		return false, p.literal("false")
-	case c == 'n':
-		return nil, p.literal("null")
+		end, ok := jsonscan.Number(p.b, p.i)
+		n := json.Number(p.b[p.i:end])
+		p.i = end
+		return n, ok
 	}
-	return nil, false
-}
-
-func (p *valueParser) literal(word string) bool {
-	if len(p.b)-p.i < len(word) || string(p.b[p.i:p.i+len(word)]) != word {
-		return false
+	end, ok := jsonscan.Literal(p.b, p.i)
+	var v any
+	switch string(p.b[p.i:end]) {
+	case "true":
+		v = true
+	case "false":
+		v = false
 	}
-	p.i += len(word)
-	return true
+	p.i = end
+	return v, ok
 }
 
 func (p *valueParser) object() (any, bool) {
@@ -162,60 +154,36 @@ func (p *valueParser) next(closing byte) (more, ok bool) {
 	return false, false
 }
 
-// str reads a string at p.i (its opening quote).
+// str reads the string whose opening quote is at p.i.
 func (p *valueParser) str() (string, bool) {
-	p.i++ // "
-	start := p.i
-	ascii := true
-	for p.i < len(p.b) {
-		switch c := p.b[p.i]; {
-		case c == '"':
-			raw := p.b[start:p.i]
-			p.i++
-			if !ascii && !utf8.Valid(raw) {
-				return "", false
-			}
-			return string(raw), true
-		case c == '\\':
-			return p.escaped(start)
-		case c < 0x20:
-			return "", false
-		case c >= utf8.RuneSelf:
-			ascii = false
-		}
-		p.i++
+	end, escaped, ok := jsonscan.String(p.b, p.i)
+	if !ok {
+		return "", false
 	}
-	return "", false
+	raw := p.b[p.i+1 : end-1]
+	p.i = end
+	if escaped {
+		return unescape(raw)
+	}
+	if !utf8.Valid(raw) {
+		return "", false
+	}
+	return string(raw), true
 }
 
-// escaped finishes a string that started at start and has an escape at
-// p.i.
-func (p *valueParser) escaped(start int) (string, bool) {
-	out := make([]byte, p.i-start, p.i-start+16)
-	copy(out, p.b[start:p.i])
-	for p.i < len(p.b) {
-		c := p.b[p.i]
-		switch {
-		case c == '"':
-			p.i++
-			if !utf8.Valid(out) {
-				return "", false
-			}
-			return string(out), true
-		case c < 0x20:
-			return "", false
-		case c != '\\':
+// unescape decodes the escapes of raw, a string's bytes between its quotes
+// that jsonscan.String took. ok is false for an escaped surrogate or
+// invalid UTF-8, which encoding/json replaces.
+func unescape(raw []byte) (string, bool) {
+	out := make([]byte, 0, len(raw))
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		if c != '\\' {
 			out = append(out, c)
-			p.i++
 			continue
 		}
-		if p.i+1 >= len(p.b) {
-			return "", false
-		}
-		p.i += 2
-		switch e := p.b[p.i-1]; e {
-		case '"', '\\', '/':
-			out = append(out, e)
+		i++
+		switch e := raw[i]; e {
 		case 'b':
 			out = append(out, '\b')
 		case 'f':
@@ -227,75 +195,18 @@ func (p *valueParser) escaped(start int) (string, bool) {
 		case 't':
 			out = append(out, '\t')
 		case 'u':
-			r, ok := p.hex4()
-			if !ok || r >= 0xD800 && r < 0xE000 {
+			r, err := strconv.ParseUint(string(raw[i+1:i+5]), 16, 32)
+			if err != nil || r >= 0xD800 && r < 0xE000 {
 				return "", false
 			}
-			out = utf8.AppendRune(out, r)
-		default:
-			return "", false
+			out = utf8.AppendRune(out, rune(r))
+			i += 4
+		default: // '"', '\\', '/'
+			out = append(out, e)
 		}
 	}
-	return "", false
-}
-
-func (p *valueParser) hex4() (rune, bool) {
-	if len(p.b)-p.i < 4 {
-		return 0, false
+	if !utf8.Valid(out) {
+		return "", false
 	}
-	var r rune
-	for _, c := range p.b[p.i : p.i+4] {
-		switch {
-		case c >= '0' && c <= '9':
-			c -= '0'
-		case c >= 'a' && c <= 'f':
-			c = c - 'a' + 10
-		case c >= 'A' && c <= 'F':
-			c = c - 'A' + 10
-		default:
-			return 0, false
-		}
-		r = r<<4 | rune(c)
-	}
-	p.i += 4
-	return r, true
-}
-
-// number reads a number as JSON's grammar has it, keeping its text.
-func (p *valueParser) number() (any, bool) {
-	start := p.i
-	if p.b[p.i] == '-' {
-		p.i++
-	}
-	switch {
-	case p.i < len(p.b) && p.b[p.i] == '0':
-		p.i++
-	case p.digits() == 0:
-		return nil, false
-	}
-	if p.i < len(p.b) && p.b[p.i] == '.' {
-		p.i++
-		if p.digits() == 0 {
-			return nil, false
-		}
-	}
-	if p.i < len(p.b) && (p.b[p.i] == 'e' || p.b[p.i] == 'E') {
-		p.i++
-		if p.i < len(p.b) && (p.b[p.i] == '+' || p.b[p.i] == '-') {
-			p.i++
-		}
-		if p.digits() == 0 {
-			return nil, false
-		}
-	}
-	return json.Number(p.b[start:p.i]), true
-}
-
-func (p *valueParser) digits() int {
-	n := 0
-	for p.i < len(p.b) && p.b[p.i] >= '0' && p.b[p.i] <= '9' {
-		p.i++
-		n++
-	}
-	return n
+	return string(out), true
 }

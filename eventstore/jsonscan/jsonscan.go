@@ -87,21 +87,18 @@ const maxDepth = 10000
 // it: what encoding/json's Valid reports (strings are not checked for
 // UTF-8, as there), at a fraction of its cost.
 func Valid(in []byte) bool {
-	v := validator{in: in}
-	pos, ok := v.value(Space(in, 0), 0)
+	pos, ok := valid(in, Space(in, 0), 0)
 	return ok && Space(in, pos) == len(in)
 }
 
-type validator struct{ in []byte }
-
-func (v validator) value(pos, depth int) (int, bool) {
-	in := v.in
+func valid(in []byte, pos, depth int) (int, bool) {
 	if pos >= len(in) {
 		return pos, false
 	}
 	switch c := in[pos]; {
 	case c == '"':
-		return v.str(pos)
+		end, _, ok := String(in, pos)
+		return end, ok
 	case c == '{' || c == '[':
 		if depth++; depth > maxDepth {
 			return pos, false
@@ -120,7 +117,7 @@ func (v validator) value(pos, depth int) (int, bool) {
 				if pos >= len(in) || in[pos] != '"' {
 					return pos, false
 				}
-				if pos, ok = v.str(pos); !ok {
+				if pos, _, ok = String(in, pos); !ok {
 					return pos, false
 				}
 				if pos = Space(in, pos); pos >= len(in) || in[pos] != ':' {
@@ -128,7 +125,7 @@ func (v validator) value(pos, depth int) (int, bool) {
 				}
 				pos = Space(in, pos+1)
 			}
-			if pos, ok = v.value(pos, depth); !ok {
+			if pos, ok = valid(in, pos, depth); !ok {
 				return pos, false
 			}
 			if pos = Space(in, pos); pos >= len(in) {
@@ -144,60 +141,63 @@ func (v validator) value(pos, depth int) (int, bool) {
 			}
 		}
 	case c == '-' || c >= '0' && c <= '9':
-		return v.number(pos)
-	case c == 't':
-		return v.literal(pos, "true")
-	case c == 'f':
-		return v.literal(pos, "false")
-	case c == 'n':
-		return v.literal(pos, "null")
+		return Number(in, pos)
+	}
+	return Literal(in, pos)
+}
+
+// Literal returns the end of the true, false or null at pos; ok is false
+// when none is there.
+func Literal(in []byte, pos int) (end int, ok bool) {
+	for _, word := range [...]string{"true", "false", "null"} {
+		if len(in)-pos >= len(word) && string(in[pos:pos+len(word)]) == word {
+			return pos + len(word), true
+		}
 	}
 	return pos, false
 }
 
-func (v validator) literal(pos int, word string) (int, bool) {
-	if len(v.in)-pos < len(word) || string(v.in[pos:pos+len(word)]) != word {
-		return pos, false
-	}
-	return pos + len(word), true
-}
-
-// str checks the string whose opening quote is at pos.
-func (v validator) str(pos int) (int, bool) {
-	in := v.in
+// String checks the string whose opening quote is at pos as JSON's grammar
+// has it (no control characters, only JSON's escapes; bytes are not
+// checked for UTF-8) and returns its end, past the closing quote. escaped
+// reports whether it holds an escape.
+func String(in []byte, pos int) (end int, escaped, ok bool) {
 	for pos++; pos < len(in); pos++ {
 		switch c := in[pos]; {
 		case c == '"':
-			return pos + 1, true
+			return pos + 1, escaped, true
 		case c < 0x20:
-			return pos, false
+			return pos, escaped, false
 		case c == '\\':
+			escaped = true
 			if pos+1 >= len(in) {
-				return pos, false
+				return pos, escaped, false
 			}
 			pos++
 			switch in[pos] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 			case 'u':
 				if len(in)-pos <= 4 {
-					return pos, false
+					return pos, escaped, false
 				}
 				for _, h := range in[pos+1 : pos+5] {
 					if !(h >= '0' && h <= '9' || h >= 'a' && h <= 'f' || h >= 'A' && h <= 'F') {
-						return pos, false
+						return pos, escaped, false
 					}
 				}
 				pos += 4
 			default:
-				return pos, false
+				return pos, escaped, false
 			}
 		}
 	}
-	return pos, false
+	return pos, escaped, false
 }
 
-func (v validator) number(pos int) (int, bool) {
-	in := v.in
+// Number returns the end of the number at pos as JSON's grammar has it
+// (-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?); ok is false when none
+// is there.
+func Number(in []byte, pos int) (end int, ok bool) {
 	digits := func() int {
 		start := pos
 		for pos < len(in) && in[pos] >= '0' && in[pos] <= '9' {
@@ -205,7 +205,7 @@ func (v validator) number(pos int) (int, bool) {
 		}
 		return pos - start
 	}
-	if in[pos] == '-' {
+	if pos < len(in) && in[pos] == '-' {
 		pos++
 	}
 	switch {
