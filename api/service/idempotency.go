@@ -91,36 +91,51 @@ func (s *Service) answered(ctx context.Context, p Principal, opts Options) (res 
 	if opts.IdempotencyKey == "" {
 		return Result{}, false, nil
 	}
-	evs, err := s.store.ReadStream(ctx, idempotencyStream(p, opts.IdempotencyKey), eventstore.ReadStreamOptions{})
-	if errors.Is(err, eventstore.ErrStreamNotFound) {
+	k, err := s.readKey(ctx, idempotencyStream(p, opts.IdempotencyKey), opts)
+	if errors.Is(err, eventstore.ErrStreamNotFound) || err == nil && k.stored == nil {
 		return Result{}, false, nil
 	}
 	if err != nil {
-		return Result{}, false, fmt.Errorf("read idempotency key: %w", err)
+		return Result{}, false, err
 	}
-	var claim idemClaim
-	if err := json.Unmarshal(evs[0].Data, &claim); err != nil {
-		return Result{}, false, fmt.Errorf("read idempotency key: %w", err)
+	return *k.stored, true, nil
+}
+
+// keyState is what the log holds for an idempotency key: the claim, the
+// key's last event, and the result it recorded, if the last event
+// completed the key with one (marked Replayed).
+type keyState struct {
+	claim  idemClaim
+	last   eventstore.RecordedEvent
+	stored *Result
+}
+
+// readKey reads the key's stream. A key claimed for another request is
+// ErrIdempotencyMismatch; an unused one, ErrStreamNotFound.
+func (s *Service) readKey(ctx context.Context, stream string, opts Options) (keyState, error) {
+	evs, err := s.store.ReadStream(ctx, stream, eventstore.ReadStreamOptions{})
+	if err != nil {
+		return keyState{}, fmt.Errorf("read idempotency key: %w", err)
 	}
-	if claim.RequestHash != opts.RequestHash {
-		return Result{}, false, ErrIdempotencyMismatch
+	k := keyState{last: evs[len(evs)-1]}
+	if err := json.Unmarshal(evs[0].Data, &k.claim); err != nil {
+		return keyState{}, fmt.Errorf("read idempotency key: %w", err)
 	}
-	last := evs[len(evs)-1]
-	if last.Type != typeCompleted {
-		return Result{}, false, nil
+	if k.claim.RequestHash != opts.RequestHash {
+		return keyState{}, ErrIdempotencyMismatch
 	}
-	var done struct {
-		Result *Result `json:"result"`
+	if k.last.Type == typeCompleted {
+		var done struct {
+			Result *Result `json:"result"`
+		}
+		if err := json.Unmarshal(k.last.Data, &done); err != nil {
+			return keyState{}, fmt.Errorf("read idempotency key: %w", err)
+		}
+		if k.stored = done.Result; k.stored != nil {
+			k.stored.Replayed = true
+		}
 	}
-	if err := json.Unmarshal(last.Data, &done); err != nil {
-		return Result{}, false, fmt.Errorf("read idempotency key: %w", err)
-	}
-	if done.Result == nil {
-		return Result{}, false, nil
-	}
-	r := *done.Result
-	r.Replayed = true
-	return r, true, nil
+	return k, nil
 }
 
 // complete records res (nil: the command was refused) after revision rev.
@@ -139,30 +154,15 @@ func (s *Service) complete(ctx context.Context, p Principal, stream string, rev 
 
 // replay answers a request whose key was claimed before.
 func (s *Service) replay(ctx context.Context, p Principal, opts Options, stream string, run func(uuid.UUID) (Result, error)) (Result, error) {
-	evs, err := s.store.ReadStream(ctx, stream, eventstore.ReadStreamOptions{})
+	k, err := s.readKey(ctx, stream, opts)
 	if err != nil {
-		return Result{}, fmt.Errorf("read idempotency key: %w", err)
+		return Result{}, err
 	}
-	var claim idemClaim
-	if err := json.Unmarshal(evs[0].Data, &claim); err != nil {
-		return Result{}, fmt.Errorf("read idempotency key: %w", err)
+	claim, last := k.claim, k.last
+	if k.stored != nil {
+		return *k.stored, nil
 	}
-	if claim.RequestHash != opts.RequestHash {
-		return Result{}, ErrIdempotencyMismatch
-	}
-	last := evs[len(evs)-1]
 	if last.Type == typeCompleted {
-		var done struct {
-			Result *Result `json:"result"`
-		}
-		if err := json.Unmarshal(last.Data, &done); err != nil {
-			return Result{}, fmt.Errorf("read idempotency key: %w", err)
-		}
-		if done.Result != nil {
-			r := *done.Result
-			r.Replayed = true
-			return r, nil
-		}
 		// The first attempt was refused and wrote nothing: judge again.
 		return s.rerun(ctx, p, stream, last.Revision, claim, run)
 	}
