@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -67,21 +68,27 @@ func compileSchema(s *openapi3.Schema, depth int) *schemaCheck {
 		}
 		c.typ = (*s.Type)[0]
 	}
-	keywords := len(s.Properties) > 0 || len(s.Required) > 0 || s.AdditionalProperties.Has != nil ||
-		s.AdditionalProperties.Schema != nil || s.Items != nil || s.MinItems != 0 || s.MaxItems != nil ||
-		s.MinLength != 0 || s.MaxLength != nil || s.Pattern != "" || len(s.Enum) > 0 || s.Min != nil || s.Max != nil
 	// Each keyword only where the type it applies to is the only one
 	// allowed, so that no keyword is silently skipped.
+	if s.AdditionalProperties.Schema != nil {
+		return nil
+	}
+	for _, k := range []struct {
+		used  bool
+		types []string
+	}{
+		{len(s.Properties) > 0 || len(s.Required) > 0 || s.AdditionalProperties.Has != nil, []string{openapi3.TypeObject}},
+		{s.Items != nil || s.MinItems != 0 || s.MaxItems != nil, []string{openapi3.TypeArray}},
+		{s.MinLength != 0 || s.MaxLength != nil || s.Pattern != "" || len(s.Enum) > 0, []string{openapi3.TypeString}},
+		{s.Min != nil || s.Max != nil, []string{openapi3.TypeInteger, openapi3.TypeNumber}},
+	} {
+		if k.used && !slices.Contains(k.types, c.typ) {
+			return nil
+		}
+	}
 	switch c.typ {
-	case "":
-		if keywords {
-			return nil
-		}
+	case "", openapi3.TypeBoolean, openapi3.TypeInteger, openapi3.TypeNumber:
 	case openapi3.TypeObject:
-		if s.Items != nil || s.MinItems != 0 || s.MaxItems != nil || s.MinLength != 0 || s.MaxLength != nil ||
-			s.Pattern != "" || len(s.Enum) > 0 || s.Min != nil || s.Max != nil || s.AdditionalProperties.Schema != nil {
-			return nil
-		}
 		if has := s.AdditionalProperties.Has; has != nil && !*has {
 			c.closed = true
 		}
@@ -97,20 +104,12 @@ func compileSchema(s *openapi3.Schema, depth int) *schemaCheck {
 			c.props[name] = p
 		}
 	case openapi3.TypeArray:
-		if len(s.Properties) > 0 || len(s.Required) > 0 || s.AdditionalProperties.Has != nil || s.MinLength != 0 ||
-			s.MaxLength != nil || s.Pattern != "" || len(s.Enum) > 0 || s.Min != nil || s.Max != nil {
-			return nil
-		}
 		if s.Items != nil {
 			if c.items = compileSchema(s.Items.Value, depth+1); c.items == nil {
 				return nil
 			}
 		}
 	case openapi3.TypeString:
-		if len(s.Properties) > 0 || len(s.Required) > 0 || s.AdditionalProperties.Has != nil || s.Items != nil ||
-			s.MinItems != 0 || s.MaxItems != nil || s.Min != nil || s.Max != nil {
-			return nil
-		}
 		if s.Pattern != "" {
 			// kin-openapi rewrites \u escapes before compiling; any other
 			// pattern it compiles as it is.
@@ -130,16 +129,6 @@ func compileSchema(s *openapi3.Schema, depth int) *schemaCheck {
 				return nil
 			}
 			c.enum = append(c.enum, str)
-		}
-	case openapi3.TypeInteger, openapi3.TypeNumber:
-		if len(s.Properties) > 0 || len(s.Required) > 0 || s.AdditionalProperties.Has != nil || s.Items != nil ||
-			s.MinItems != 0 || s.MaxItems != nil || s.MinLength != 0 || s.MaxLength != nil || s.Pattern != "" ||
-			len(s.Enum) > 0 {
-			return nil
-		}
-	case openapi3.TypeBoolean:
-		if keywords {
-			return nil
 		}
 	default:
 		return nil
