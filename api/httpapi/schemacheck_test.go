@@ -93,20 +93,24 @@ func TestSchemaCheck_AcceptsOnlyWhatKinOpenAPIAccepts(t *testing.T) {
 func TestCompileSchema_RefusesKeywordsItDoesNotRead(t *testing.T) {
 	str := openapi3.NewStringSchema()
 	for name, s := range map[string]*openapi3.Schema{
-		"oneOf":          {OneOf: openapi3.SchemaRefs{{Value: str}}},
-		"nullable":       openapi3.NewStringSchema().WithNullable(),
-		"readOnly":       {Type: &openapi3.Types{"string"}, ReadOnly: true},
-		"multipleOf":     {Type: &openapi3.Types{"integer"}, MultipleOf: openapi3.Ptr(float64(2))},
-		"integer format": openapi3.NewInt32Schema(),
-		"two types":      {Type: &openapi3.Types{"string", "integer"}},
-		"uniqueItems":    openapi3.NewArraySchema().WithUniqueItems(true),
-		"pattern on int": {Type: &openapi3.Types{"integer"}, Pattern: "^1$"},
-		"props schema":   openapi3.NewObjectSchema().WithAdditionalProperties(str),
-		"minProperties":  {Type: &openapi3.Types{"object"}, MinProps: 1},
-		"exclusive":      {Type: &openapi3.Types{"number"}, Min: openapi3.Ptr(float64(0)), ExclusiveMin: openapi3.ExclusiveBound{Bool: openapi3.Ptr(true)}},
-		"enum numbers":   {Type: &openapi3.Types{"integer"}, Enum: []any{1.0, 2.0}},
-		"unicode escape": {Type: &openapi3.Types{"string"}, Pattern: `^\u4e00$`},
-		"nested":         openapi3.NewObjectSchema().WithProperty("a", openapi3.NewStringSchema().WithNullable()),
+		"oneOf":                 {OneOf: openapi3.SchemaRefs{{Value: str}}},
+		"nullable":              openapi3.NewStringSchema().WithNullable(),
+		"readOnly":              {Type: &openapi3.Types{"string"}, ReadOnly: true},
+		"multipleOf":            {Type: &openapi3.Types{"integer"}, MultipleOf: openapi3.Ptr(float64(2))},
+		"integer format":        openapi3.NewInt32Schema(),
+		"two types":             {Type: &openapi3.Types{"string", "integer"}},
+		"uniqueItems":           openapi3.NewArraySchema().WithUniqueItems(true),
+		"pattern on int":        {Type: &openapi3.Types{"integer"}, Pattern: "^1$"},
+		"required on a string":  {Type: &openapi3.Types{"string"}, Required: []string{"a"}},
+		"items on an object":    {Type: &openapi3.Types{"object"}, MaxItems: openapi3.Ptr(uint64(1))},
+		"minimum on a string":   {Type: &openapi3.Types{"string"}, Min: openapi3.Ptr(float64(1))},
+		"length without a type": {MaxLength: openapi3.Ptr(uint64(1))},
+		"props schema":          openapi3.NewObjectSchema().WithAdditionalProperties(str),
+		"minProperties":         {Type: &openapi3.Types{"object"}, MinProps: 1},
+		"exclusive":             {Type: &openapi3.Types{"number"}, Min: openapi3.Ptr(float64(0)), ExclusiveMin: openapi3.ExclusiveBound{Bool: openapi3.Ptr(true)}},
+		"enum numbers":          {Type: &openapi3.Types{"integer"}, Enum: []any{1.0, 2.0}},
+		"unicode escape":        {Type: &openapi3.Types{"string"}, Pattern: `^\u4e00$`},
+		"nested":                openapi3.NewObjectSchema().WithProperty("a", openapi3.NewStringSchema().WithNullable()),
 	} {
 		if compileSchema(s, 0) != nil {
 			t.Errorf("%s: compiles", name)
