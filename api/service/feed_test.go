@@ -14,7 +14,14 @@ import (
 
 func openFeed(t *testing.T, env *apitest.Env, user string, req service.FeedRequest) *service.Feed {
 	t.Helper()
-	f, err := env.Svc.Feed(context.Background(), env.Accounts[user], req)
+	return openFeedAs(t, env, env.Accounts[user], req)
+}
+
+// openFeedAs opens a feed for the principal p (an account's, say, with
+// credentials that expire).
+func openFeedAs(t *testing.T, env *apitest.Env, p service.Principal, req service.FeedRequest) *service.Feed {
+	t.Helper()
+	f, err := env.Svc.Feed(context.Background(), p, req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,11 +179,7 @@ func TestFeed_CredentialsExpire_EndsFeed(t *testing.T) {
 	log := &feedtest.Log{Store: env.Store, Units: env.Units}
 	p := env.Accounts["supervisor"]
 	p.ExpiresAt = time.Now().Add(500 * time.Millisecond)
-	f, err := env.Svc.Feed(context.Background(), p, service.FeedRequest{Categories: []string{"referral"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := openFeedAs(t, env, p, service.FeedRequest{Categories: []string{"referral"}})
 	first := log.Referral(t, "station", "agency")
 	if ev, err := f.Next(context.Background(), 5*time.Second); err != nil || ev.Stream != "referral-"+first.String() {
 		t.Fatalf("before expiry: %q %v", ev.Stream, err)
@@ -208,11 +211,7 @@ func TestFeed_Expiry_FollowsTheServiceClock(t *testing.T) {
 	env := apitest.StartWith(t, t.TempDir(), apitest.Options{Seed: true, Now: func() time.Time { return time.Now().Add(time.Hour) }})
 	p := env.Accounts["supervisor"]
 	p.ExpiresAt = time.Now().Add(30 * time.Minute)
-	f, err := env.Svc.Feed(context.Background(), p, service.FeedRequest{Categories: []string{"referral"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := openFeedAs(t, env, p, service.FeedRequest{Categories: []string{"referral"}})
 	began := time.Now()
 	if _, err := f.Next(context.Background(), 5*time.Second); !errors.Is(err, service.ErrFeedExpired) {
 		t.Fatalf("Next: %v, want ErrFeedExpired", err)
@@ -232,11 +231,7 @@ func TestFeed_CredentialsExpireDuringCatchUp_NothingAfter(t *testing.T) {
 	log.Referral(t, "station", "agency")
 	p := env.Accounts["supervisor"]
 	p.ExpiresAt = time.Now().Add(time.Millisecond)
-	f, err := env.Svc.Feed(context.Background(), p, service.FeedRequest{Categories: []string{"referral"}, After: start})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := openFeedAs(t, env, p, service.FeedRequest{Categories: []string{"referral"}, After: start})
 	for {
 		ev, err := f.Next(context.Background(), 5*time.Second)
 		if errors.Is(err, service.ErrFeedExpired) {
