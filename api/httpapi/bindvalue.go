@@ -114,45 +114,33 @@ func newSetter(t reflect.Type, building map[reflect.Type]*setter) setter {
 			return ok
 		}
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return func(dst reflect.Value, v any) bool {
-			n, ok := v.(json.Number)
-			if !ok {
-				return false
-			}
-			i, err := strconv.ParseInt(string(n), 10, 64)
+		return numberSetter(func(dst reflect.Value, n string) bool {
+			i, err := strconv.ParseInt(n, 10, 64)
 			if err != nil || dst.OverflowInt(i) {
 				return false
 			}
 			dst.SetInt(i)
 			return true
-		}
+		})
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return func(dst reflect.Value, v any) bool {
-			n, ok := v.(json.Number)
-			if !ok {
-				return false
-			}
-			u, err := strconv.ParseUint(string(n), 10, 64)
+		return numberSetter(func(dst reflect.Value, n string) bool {
+			u, err := strconv.ParseUint(n, 10, 64)
 			if err != nil || dst.OverflowUint(u) {
 				return false
 			}
 			dst.SetUint(u)
 			return true
-		}
+		})
 	case reflect.Float32, reflect.Float64:
 		bits := t.Bits()
-		return func(dst reflect.Value, v any) bool {
-			n, ok := v.(json.Number)
-			if !ok {
-				return false
-			}
-			f, err := strconv.ParseFloat(string(n), bits)
+		return numberSetter(func(dst reflect.Value, n string) bool {
+			f, err := strconv.ParseFloat(n, bits)
 			if err != nil || dst.OverflowFloat(f) {
 				return false
 			}
 			dst.SetFloat(f)
 			return true
-		}
+		})
 	case reflect.Slice:
 		if t.Elem().Kind() == reflect.Uint8 {
 			return nil // base64 in encoding/json
@@ -197,6 +185,15 @@ func newSetter(t reflect.Type, building map[reflect.Type]*setter) setter {
 		return structSetter(t, building)
 	}
 	return nil
+}
+
+// numberSetter is a setter of a JSON number, read by set as encoding/json
+// reads it into dst's kind.
+func numberSetter(set func(dst reflect.Value, n string) bool) setter {
+	return func(dst reflect.Value, v any) bool {
+		n, ok := v.(json.Number)
+		return ok && set(dst, string(n))
+	}
 }
 
 // structSetter binds a JSON object to a struct by the exact JSON names of
